@@ -1,0 +1,36 @@
+"""normcheck: check Chinese normative documents against the laws above them.
+
+The public verbs, one per stage: ``read`` → ``segment`` → ``find_citations`` → ``check``.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from normcheck.findings import Result
+
+__all__ = ["__version__", "check", "read", "segment"]
+
+
+def read(path: str, **kwargs: Any) -> Any:
+    """Read a file into a :class:`~normcheck.document.Document` (text decoded, normalised, segmented)."""
+    from normcheck.read import read_document
+
+    return read_document(path, **kwargs)
+
+
+def segment(source: Any, **kwargs: Any) -> Any:
+    """Segment a path or a string into a :class:`~normcheck.document.Document`."""
+    from normcheck.segment import segment as _segment
+
+    return _segment(source, **kwargs)
+
+
+def check(source: Any, **kwargs: Any) -> Result:
+    """Check one document (path or text) against its superior laws; see :func:`normcheck.pipeline.check`."""
+    from normcheck.pipeline import check as _check
+
+    return _check(source, **kwargs)
