@@ -1,0 +1,60 @@
+"""The check registry. A check is a plain function ``(CheckContext) -> list[Finding]``.
+
+Register with :func:`register`; users add or disable checks by name (``check(..., checks=[...])``).
+Check modules register themselves on import; :func:`load_builtin` imports them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from normcheck.document import Document
+from normcheck.findings import Finding
+from normcheck.law import Level
+
+
+@dataclass(slots=True)
+class CheckContext:
+    """Everything a check may look at. ``corpus`` is a ``CorpusAPI`` or None (no corpus given)."""
+
+    document: Document
+    kind: Level | None
+    as_of: str
+    region: str | None
+    corpus: Any = None
+    citations: list[Any] = field(default_factory=list)  # filled by the citation stage
+    cache: dict[str, Any] = field(default_factory=dict)  # shared between checks of one run
+
+
+CheckFn = Callable[[CheckContext], list[Finding]]
+
+REGISTRY: dict[str, CheckFn] = {}
+
+#: Modules that hold the built-in checks, imported lazily by load_builtin().
+BUILTIN_MODULES = (
+    "normcheck.checks.drafting",
+    "normcheck.checks.references",
+    "normcheck.checks.authority",
+    "normcheck.checks.consistency",
+)
+
+
+def register(name: str) -> Callable[[CheckFn], CheckFn]:
+    def deco(fn: CheckFn) -> CheckFn:
+        REGISTRY[name] = fn
+        return fn
+
+    return deco
+
+
+def load_builtin() -> dict[str, CheckFn]:
+    for mod in BUILTIN_MODULES:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:  # an area not yet built
+            if exc.name != mod:
+                raise
+    return REGISTRY
