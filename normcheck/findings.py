@@ -152,6 +152,7 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     error: dict[str, str] | None = None
     priority: float = 0.0  # document-level attention, for batches
+    notes: list[str] = field(default_factory=list)  # skipped checks, missing corpus, inferred facts
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,4 +162,5 @@ class Result:
             "findings": [f.to_dict() for f in self.findings],
             "error": self.error,
             "priority": round(float(self.priority), 4),
+            "notes": list(self.notes),
         }

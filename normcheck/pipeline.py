@@ -1,0 +1,171 @@
+"""``check()``: one document through every stage, in order.
+
+read → normalise → segment (``normcheck.read`` / ``normcheck.segment``) → kind and region
+(``normcheck.kind``) → citations (``normcheck.cite``) → registered checks (``normcheck.checks``) →
+attention scores and ranks (``normcheck.rank``) → :class:`~normcheck.findings.Result`.
+
+Bad input never raises here: the result carries ``error`` (a coded error) and the caller goes on.
+Misuse of the API (an unknown kind, a malformed date, an unknown check name) raises ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from normcheck.checks import CheckContext, load_builtin
+from normcheck.document import Document
+from normcheck.errors import Code, NormcheckError
+from normcheck.findings import DocumentInfo, Finding, Result
+from normcheck.law import Level
+
+
+def parse_date(value: str | _dt.date | None, *, what: str = "--as-of") -> str:
+    """Return an ISO date string; today when ``value`` is None. Raises ``ValueError`` [E202]."""
+    if value is None:
+        return _dt.date.today().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    try:
+        return _dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise ValueError(f"[{Code.BAD_DATE.value}] {what} must be a date like 2026-11-28, got {value!r}") from None
+
+
+def _looks_like_path(source: Any) -> bool:
+    if isinstance(source, os.PathLike):
+        return True
+    return isinstance(source, str) and "\n" not in source and len(source) < 4096 and Path(source).is_file()
+
+
+@lru_cache(maxsize=4)
+def _open_corpus(path: str) -> Any:
+    from normcheck.corpus.store import Corpus
+
+    return Corpus.open(Path(path))
+
+
+def resolve_corpus(corpus: Any) -> tuple[Any, str | None]:
+    """A corpus object from what the caller gave: an object, a path, or None (the default index).
+
+    Returns (corpus or None, a note when the default index is missing).
+    """
+    if corpus is not None and not isinstance(corpus, str | os.PathLike):
+        return corpus, None
+    from normcheck.paths import default_corpus_path
+
+    path = Path(corpus) if corpus is not None else default_corpus_path()
+    if corpus is None and not path.exists():
+        return None, (f"[{Code.CORPUS_MISSING.value}] no corpus index at {path}: checks that need superior law "
+                      "were skipped; build it with `normcheck corpus build`")
+    return _open_corpus(str(path)), None
+
+
+def selected_checks(checks: Sequence[str] | None) -> dict[str, Any]:
+    registry = load_builtin()
+    if checks is None:
+        return dict(registry)
+    unknown = [c for c in checks if c not in registry]
+    if unknown:
+        raise ValueError(f"unknown check(s) {unknown}; available: {sorted(registry)}")
+    return {name: registry[name] for name in checks}
+
+
+def _sha256(source: Any, doc: Document | None) -> str:
+    h = hashlib.sha256()
+    if _looks_like_path(source):
+        with open(source, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    else:
+        h.update(str(source).encode("utf-8"))
+    return h.hexdigest()
+
+
+def load_document(source: Any, *, path: str | None = None) -> Document:
+    """Read (path) or segment (text) a document. Raises NormcheckError on bad input."""
+    from normcheck.segment import segment
+
+    if _looks_like_path(source):
+        return segment(Path(source))
+    if not isinstance(source, str):
+        raise ValueError(f"source must be a path or the document text, got {type(source).__name__}")
+    return segment(source, path=path)
+
+
+def check(
+    source: str | os.PathLike[str],
+    *,
+    kind: str | Level | None = None,
+    as_of: str | _dt.date | None = None,
+    region: str | None = None,
+    corpus: Any = None,
+    checks: Sequence[str] | None = None,
+    path: str | None = None,
+) -> Result:
+    """Check one document against the laws above it.
+
+    ``source``: a path (.txt/.md/.docx) or the document text. ``kind``: a code or Chinese name from
+    domain.md §2 (inferred when absent, and the inference is reported). ``as_of``: the date against
+    which citations and versions are judged (default today). ``corpus``: a Corpus, a path to an
+    index, or None for the default index. ``checks``: names from the registry (default: all).
+    """
+    as_of_s = parse_date(as_of)
+    level = Level.parse(kind) if kind is not None else None
+    fns = selected_checks(checks)
+    shown_path = str(source) if _looks_like_path(source) else path
+    info = DocumentInfo(path=shown_path, title="", kind=level.value if level else None,
+                        kind_inferred=False, as_of=as_of_s, region=region, sha256="")
+    try:
+        info.sha256 = _sha256(source, None)
+        doc = load_document(source, path=path)
+    except NormcheckError as exc:
+        return Result(document=info, error=exc.to_dict())
+    except OSError as exc:
+        err = NormcheckError(Code.READ_FAILED, f"could not read the file: {exc.strerror or exc}", shown_path)
+        return Result(document=info, error=err.to_dict())
+    return check_document(doc, info=info, kind=level, region=region, corpus=corpus, fns=fns)
+
+
+def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, region: str | None,
+                   corpus: Any, fns: dict[str, Any]) -> Result:
+    """The stages after reading, on an already segmented document."""
+    from normcheck.cite import find_citations
+    from normcheck.kind import infer_kind, infer_region
+    from normcheck.rank import document_priority, score_clauses
+
+    notes: list[str] = []
+    info.title = doc.meta.title
+    info.date = doc.meta.date
+    if kind is None:
+        kind, reason = infer_kind(doc)
+        info.kind = kind.value if kind else None
+        info.kind_inferred = True
+        info.kind_reason = reason
+    if region is None:
+        region = infer_region(doc)
+        info.region = region
+    corpus_obj, note = resolve_corpus(corpus)
+    if note:
+        notes.append(note)
+    ctx = CheckContext(document=doc, kind=kind, as_of=info.as_of, region=region, corpus=corpus_obj)
+    ctx.citations = find_citations(doc)
+    findings: list[Finding] = []
+    for name, fn in fns.items():
+        try:
+            findings.extend(fn(ctx))
+        except NormcheckError as exc:
+            notes.append(f"check {name} skipped: {exc}")
+        except Exception as exc:  # a bug in one check must not lose the document
+            notes.append(f"[{Code.INTERNAL.value}] check {name} failed: {type(exc).__name__}: {exc}")
+    findings.sort(key=lambda f: (f.start, f.end, f.type.value))
+    result = Result(document=info, findings=findings)
+    result.clauses = score_clauses(doc, findings)
+    result.priority = document_priority(result)
+    result.notes = notes
+    return result
