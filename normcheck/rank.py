@@ -21,8 +21,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from normcheck.document import CLAUSE_KINDS, Document, Node, NodeKind
