@@ -39,6 +39,7 @@ class Code(str, Enum):
     MODEL_MISSING = "E301"
     MODEL_UNSAFE = "E302"
     # internal (E9xx): a bug in normcheck; the document is reported, the batch goes on
+    BAD_DATA = "E901"  # a packaged or user-supplied data table (authority rules, signals) is invalid
     INTERNAL = "E999"
 
 
