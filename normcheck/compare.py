@@ -1,0 +1,573 @@
+"""Compare an aligned pair of texts: a clause of a document and the superior provision it restates.
+
+One public verb, :func:`compare`, returning :class:`Difference` objects with spans into *both* texts,
+a kind (what changed) and a direction (who is worse off). It is pure text processing: no corpus,
+no model. Precision first: a difference is reported only where both texts carry a counterpart in
+the same aligned position (a number with the same unit, a modal verb, a fine range), or where an
+exception or a condition was clearly added or dropped in otherwise shared wording.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from enum import Enum
+
+from normcheck.findings import Severity
+from normcheck.numerals import cn_to_int
+
+
+class DiffKind(str, Enum):
+    NUMBER = "number"  # a quantity with a unit changed value (time limit, age, count, amount)
+    BOUND = "bound"  # the same quantity with another bound (以上 -> 以下, 不超过 -> 不少于)
+    FINE_RANGE = "fine_range"  # the range of a fine for the same conduct
+    PENALTY_TYPE = "penalty_type"  # a penalty type added that the superior does not set
+    MODALITY = "modality"  # 应当/必须 vs 可以 vs 不得/禁止
+    CONDITION_ADDED = "condition_added"
+    CONDITION_DROPPED = "condition_dropped"
+    EXCEPTION_ADDED = "exception_added"
+    EXCEPTION_DROPPED = "exception_dropped"
+    SUBJECT = "subject"  # the duty moved between the administration and citizens
+
+
+class Direction(str, Enum):
+    STRICTER_ON_CITIZENS = "stricter_on_citizens"
+    LOOSER_ON_CITIZENS = "looser_on_citizens"
+    WIDER_PENALTY = "wider_penalty"  # above the superior's maximum (or a type it does not set)
+    LIGHTER_PENALTY = "lighter_penalty"  # below the superior's minimum
+    NARROWER_PENALTY = "narrower_penalty"  # inside the superior's range: lawful refinement
+    MORE_TIME_FOR_ADMINISTRATION = "more_time_for_administration"
+    LESS_TIME_FOR_ADMINISTRATION = "less_time_for_administration"
+    LESS_DUTY_FOR_ADMINISTRATION = "less_duty_for_administration"
+    MORE_POWER_FOR_ADMINISTRATION = "more_power_for_administration"
+    CHANGED = "changed"  # differs; who is worse off is not clear
+
+
+#: Directions that are lawful refinements, not inconsistencies (a fine range inside the superior's).
+BENIGN_DIRECTIONS = frozenset({Direction.NARROWER_PENALTY})
+
+_SEVERITY = {
+    Direction.STRICTER_ON_CITIZENS: Severity.HIGH,
+    Direction.WIDER_PENALTY: Severity.HIGH,
+    Direction.MORE_POWER_FOR_ADMINISTRATION: Severity.HIGH,
+    Direction.LOOSER_ON_CITIZENS: Severity.MEDIUM,
+    Direction.LIGHTER_PENALTY: Severity.MEDIUM,
+    Direction.MORE_TIME_FOR_ADMINISTRATION: Severity.MEDIUM,
+    Direction.LESS_DUTY_FOR_ADMINISTRATION: Severity.MEDIUM,
+    Direction.CHANGED: Severity.MEDIUM,
+    Direction.LESS_TIME_FOR_ADMINISTRATION: Severity.LOW,
+    Direction.NARROWER_PENALTY: Severity.LOW,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One concrete difference. Spans are ``[start, end)`` into the clause / superior text; a span is
+    None where the thing is absent from that text (a dropped exception has no clause span)."""
+
+    kind: DiffKind
+    direction: Direction
+    clause_span: tuple[int, int] | None
+    superior_span: tuple[int, int] | None
+    clause_value: str
+    superior_value: str
+    note: str
+    severity: Severity = Severity.MEDIUM
+
+    @property
+    def benign(self) -> bool:
+        return self.direction in BENIGN_DIRECTIONS
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind.value,
+            "direction": self.direction.value,
+            "severity": self.severity.value,
+            "clause_span": list(self.clause_span) if self.clause_span else None,
+            "superior_span": list(self.superior_span) if self.superior_span else None,
+            "clause_value": self.clause_value,
+            "superior_value": self.superior_value,
+            "note": self.note,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantities
+
+_CN_NUM = "零〇一二两三四五六七八九十百千万亿"
+_NUM = rf"(?:\d+(?:\.\d+)?(?:万|亿)?|[{_CN_NUM}]+)"
+_UNIT = r"(?:个工作日|工作日|个月|个小时|小时|周岁|万元|亿元|元|日|天|周|月|年|岁|倍|%|％|次|人|名|户|家|项)"
+_QTY_RE = re.compile(rf"(?P<pct>百分之[{_CN_NUM}点\d.]+)|(?P<num>{_NUM})(?P<unit>{_UNIT})")
+_BEFORE_BOUND = re.compile(r"(不得超过|不超过|不多于|最多|最高|至多|不少于|不低于|至少|最低|年满|不满|未满|"
+                           r"不足|低于|超过|高于|满)$")
+_AFTER_BOUND = re.compile(r"^(以上|以下|以内|之内|内|以外)")
+
+_UNIT_BASE: dict[str, tuple[str, float]] = {
+    "元": ("money", 1.0), "万元": ("money", 1e4), "亿元": ("money", 1e8),
+    "日": ("time", 1.0), "天": ("time", 1.0), "工作日": ("time", 1.4), "个工作日": ("time", 1.4),
+    "周": ("time", 7.0), "个月": ("time", 30.0), "月": ("time", 30.0), "年": ("time", 365.0),
+    "小时": ("time", 1 / 24), "个小时": ("time", 1 / 24),
+    "周岁": ("age", 1.0), "岁": ("age", 1.0), "倍": ("times", 1.0), "%": ("percent", 1.0),
+    "％": ("percent", 1.0), "次": ("count", 1.0), "人": ("count", 1.0), "名": ("count", 1.0),
+    "户": ("count", 1.0), "家": ("count", 1.0), "项": ("count", 1.0),
+}
+_BOUND_CANON = {
+    "以上": "ge", "不少于": "ge", "不低于": "ge", "至少": "ge", "最低": "ge", "年满": "ge", "满": "ge",
+    "超过": "gt", "高于": "gt",
+    "以下": "le", "不超过": "le", "不得超过": "le", "不多于": "le", "最多": "le", "最高": "le",
+    "至多": "le", "以内": "le", "之内": "le", "内": "le",
+    "不满": "lt", "未满": "lt", "不足": "lt", "低于": "lt", "以外": "gt",
+}
+_BOUND_CN = {"ge": "以上", "gt": "超过", "le": "以下/以内", "lt": "不满", "eq": ""}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    start: int  # span of the number+unit (bound words excluded)
+    end: int
+    text: str
+    value: float  # in the written unit
+    unit: str
+    category: str  # money | time | age | times | percent | count
+    base: float  # in the category's base unit (元, 日, 岁, …)
+    bound: str  # ge | gt | le | lt | eq
+
+    def describe(self) -> str:
+        b = _BOUND_CN[self.bound]
+        return self.text + (f"（{b}）" if b else "")
+
+
+def _parse_num(s: str) -> float | None:
+    s = s.replace("两", "二")
+    try:
+        if s.startswith("百分之"):
+            return float(cn_to_int(s[3:])) if not s[3:].replace(".", "").isdigit() else float(s[3:])
+        if s[-1] in "万亿" and s[:-1].replace(".", "").isdigit():
+            return float(s[:-1]) * (1e4 if s[-1] == "万" else 1e8)
+        if s.replace(".", "").isdigit():
+            return float(s)
+        return float(cn_to_int(s))
+    except ValueError:
+        return None
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Numbers with units in ``text`` (dates like 2021年7月1日 are skipped)."""
+    out: list[Quantity] = []
+    for m in _QTY_RE.finditer(text):
+        num, unit = (m.group("pct"), "%") if m.group("pct") else (m.group("num"), m.group("unit"))
+        s, e = m.span()
+        prev = text[s - 1] if s > 0 else ""
+        nxt = text[e:e + 1]
+        if unit in ("年", "月", "日") and (prev in "年月" or re.match(r"[\d" + _CN_NUM + "]", nxt)):
+            continue  # a date
+        if unit in ("人", "名", "家", "项", "次", "户") and num in ("一",) and not re.match(r"[以内上下]", nxt):
+            continue  # 一人/一次 as a word, not a threshold
+        value = _parse_num(num)
+        if value is None:
+            continue
+        category, factor = _UNIT_BASE[unit]
+        bound = "eq"
+        mb = _BEFORE_BOUND.search(text[max(0, s - 4):s])
+        ma = _AFTER_BOUND.match(text[e:e + 2])
+        if ma:
+            bound = _BOUND_CANON[ma.group(1)]
+        elif mb:
+            bound = _BOUND_CANON[mb.group(1)]
+        out.append(Quantity(s, e, m.group(0), value, unit, category, value * factor, bound))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Fines
+
+_FINE_RE = re.compile(r"罚款")
+_PENALTY_TYPES = (
+    ("警告", r"警告"), ("通报批评", r"通报批评"), ("罚款", r"罚款"), ("没收违法所得", r"没收违法所得"),
+    ("没收非法财物", r"没收[^，。；]{0,12}非法财物|没收[^，。；]{0,8}(工具|设备|物品)"),
+    ("暂扣许可证件", r"暂扣[^，。；]{0,6}(许可证|执照|证件|证书)"), ("降低资质等级", r"降低资质等级"),
+    ("吊销许可证件", r"吊销[^，。；]{0,6}(许可证|执照|证件|证书|资质)"),
+    ("限制开展生产经营活动", r"限制开展生产经营活动"), ("责令停产停业", r"责令停产停业|责令停业|停业整顿"),
+    ("责令关闭", r"责令关闭"), ("限制从业", r"限制从业|禁止[^，。；]{0,8}从事"), ("行政拘留", r"行政拘留|拘留"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FineRange:
+    start: int  # span from the first quantity to the end of 罚款
+    end: int
+    lo: float  # in base units (元, or 倍)
+    hi: float
+    category: str  # money | times
+    qty_ids: tuple[int, ...]  # start offsets of the quantities used
+
+    def describe(self, text: str) -> str:
+        return text[self.start:self.end]
+
+
+def fine_ranges(text: str, qs: list[Quantity] | None = None) -> list[FineRange]:
+    """Fine ranges ``处X元以上Y元以下(的)罚款``; one-sided ranges get 0 or infinity."""
+    qs = quantities(text) if qs is None else qs
+    out: list[FineRange] = []
+    for m in _FINE_RE.finditer(text):
+        seg_start = max(text.rfind(p, 0, m.start()) for p in "，。；：,;、") + 1
+        window = [q for q in qs if seg_start <= q.start and q.end <= m.start()
+                  and q.category in ("money", "times")]
+        if not window:
+            continue
+        cat = window[-1].category
+        window = [q for q in window if q.category == cat][-2:]
+        if len(window) == 2:
+            lo, hi = window[0].base, window[1].base
+        else:
+            q = window[0]
+            lo, hi = (0.0, q.base) if q.bound in ("le", "lt") else (
+                (q.base, float("inf")) if q.bound in ("ge", "gt") else (q.base, q.base))
+        out.append(FineRange(window[0].start, m.end(), lo, hi, cat, tuple(q.start for q in window)))
+    return out
+
+
+def penalty_types(text: str) -> dict[str, tuple[int, int]]:
+    """Penalty types named in ``text`` (行政处罚法 第九条) with the span of their first mention."""
+    out: dict[str, tuple[int, int]] = {}
+    if not re.search(r"处|给予|罚款|吊销|没收|拘留|责令", text):
+        return out
+    for name, pat in _PENALTY_TYPES:
+        m = re.search(pat, text)
+        if m:
+            out[name] = m.span()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Modality and actors
+
+_MODAL_RE = re.compile(r"不应当|不应该|无须|无需|不必|不得|禁止|严禁|不准|必须|应当|应该|可以")
+_MODAL_CLASS = {
+    "不得": "prohibit", "禁止": "prohibit", "严禁": "prohibit", "不准": "prohibit",
+    "不应当": "prohibit", "不应该": "prohibit",
+    "必须": "oblige", "应当": "oblige", "应该": "oblige",
+    "可以": "permit", "无须": "permit", "无需": "permit", "不必": "permit",
+}
+_ADMIN = ("人民政府", "行政机关", "主管部门", "有关部门", "部门", "机关", "委员会", "管理局", "管理机构",
+          "执法", "公安", "人民法院", "人民检察院", "监督管理", "工商", "税务")
+_CITIZEN = ("申请人", "当事人", "公民", "法人", "其他组织", "单位", "个人", "经营者", "企业", "生产者",
+            "销售者", "从业人员", "被许可人", "劳动者", "所有人", "使用人", "业主", "驾驶人", "任何人",
+            "投保人", "承包方", "用人单位", "权利人", "义务人", "行为人", "违法者", "消费者", "居民",
+            "村民", "学校", "医疗机构", "运营者", "管理者", "建设单位")
+_SENT_BREAK = "。；;！？\n"
+
+
+def actor(text: str, pos: int) -> str:
+    """Who the sentence around ``pos`` binds: ``admin``, ``citizen`` or ``unknown``.
+
+    The last actor word before ``pos`` in the same sentence wins."""
+    s = max(text.rfind(c, 0, pos) for c in _SENT_BREAK) + 1
+    head = text[s:pos]
+    best, where = "unknown", -1
+    for words, label in ((_ADMIN, "admin"), (_CITIZEN, "citizen")):
+        for w in words:
+            i = head.rfind(w)
+            if i >= 0 and i + len(w) > where:
+                best, where = label, i + len(w)
+    return best
+
+
+_ADMIN_DEADLINE_VERB = re.compile(r"作出|办理|审查|审核|答复|决定|批准|受理|核发|颁发|送达|公布|告知|"
+                                   r"发放|登记|核查|处理|书面|通知|完成|回复|审批|予以")
+
+
+def _time_direction(text: str, q: Quantity, clause_q: Quantity) -> Direction:
+    """Direction of a time-limit change from superior ``q`` to clause ``clause_q``."""
+    who = actor(text, q.start)
+    tail = text[q.end:q.end + 16]
+    if who == "admin" or (who == "unknown" and _ADMIN_DEADLINE_VERB.search(tail)):
+        longer = clause_q.base > q.base
+        return (Direction.MORE_TIME_FOR_ADMINISTRATION if longer
+                else Direction.LESS_TIME_FOR_ADMINISTRATION)
+    if who == "citizen" and q.bound in ("le", "lt", "eq"):
+        # a deadline for citizens: shorter is stricter on them
+        return Direction.STRICTER_ON_CITIZENS if clause_q.base < q.base else Direction.LOOSER_ON_CITIZENS
+    return Direction.CHANGED
+
+
+# ---------------------------------------------------------------------------------------------
+# Exceptions and conditions
+
+_EXCEPTION_RE = re.compile(
+    r"(?:但是?|除)[^。；]{0,60}?(?:的)?除外"
+    r"|(?:法律|行政法规|法规|国家|国务院)[^。；，]{0,20}另有规定的[，,]?(?:从其规定|依照其规定|适用其规定|除外)?")
+_CONDITION_RE = re.compile(
+    r"经[^，。；]{1,20}(?:同意|批准|审核|核准|许可|备案|认定)|并且|且|方可|才能|具有|具备|取得|持有|户籍|居住证|"
+    r"学历|前提|条件|须经|需经|须具备|需具备|须提供|需提供|还应|另行|同时|缴纳|保证金|押金|担保")
+
+
+@dataclass(frozen=True, slots=True)
+class _Aligner:
+    a: str  # clause
+    b: str  # superior
+    ops: tuple[tuple[str, int, int, int, int], ...]
+
+    @classmethod
+    def of(cls, a: str, b: str) -> _Aligner:
+        sm = SequenceMatcher(None, a, b, autojunk=False)
+        return cls(a, b, tuple(sm.get_opcodes()))
+
+    def changed(self, s: int, e: int) -> bool:
+        """Whether clause span [s, e) touches any non-equal region."""
+        return any(t != "equal" and i1 < max(e, s + 1) and s < max(i2, i1 + 1) for t, i1, i2, _, _ in self.ops)
+
+    def changed_b(self, s: int, e: int) -> bool:
+        return any(t != "equal" and j1 < max(e, s + 1) and s < max(j2, j1 + 1) for t, _, _, j1, j2 in self.ops)
+
+    def map_a(self, i: int) -> int:
+        for t, i1, i2, j1, j2 in self.ops:
+            if i1 <= i < i2 or (i == i2 and t == "equal" and i2 == len(self.a)):
+                return j1 + (i - i1) if t == "equal" else j1 + min(i - i1, max(j2 - j1 - 1, 0))
+        return len(self.b)
+
+    def map_span(self, s: int, e: int) -> tuple[int, int]:
+        lo, hi = self.map_a(s), self.map_a(max(s, e - 1)) + 1
+        for t, i1, i2, j1, j2 in self.ops:
+            if t != "equal" and i1 <= max(e, s + 1) and s <= i2:
+                lo, hi = min(lo, j1), max(hi, j2)
+        return lo, hi
+
+    def inserted(self) -> list[tuple[int, int, int, int]]:
+        """Regions where the clause has text the superior lacks: (a_s, a_e, b_s, b_e)."""
+        return [(i1, i2, j1, j2) for t, i1, i2, j1, j2 in self.ops if t in ("delete", "replace")]
+
+    def deleted(self) -> list[tuple[int, int, int, int]]:
+        return [(i1, i2, j1, j2) for t, i1, i2, j1, j2 in self.ops if t in ("insert", "replace")]
+
+
+def _context_agrees(a: str, sa: tuple[int, int], b: str, sb: tuple[int, int], n: int = 3) -> bool:
+    """The counterparts sit in the same wording: a few characters before or after agree."""
+    after_a, after_b = a[sa[1]:sa[1] + n], b[sb[1]:sb[1] + n]
+    before_a, before_b = a[max(0, sa[0] - n):sa[0]], b[max(0, sb[0] - n):sb[0]]
+    def common(x: str, y: str) -> int:
+        return sum(1 for c in set(x) if c in y)
+    after_ok = bool(after_a or after_b) and common(after_a, after_b) >= min(2, len(after_a), len(after_b))
+    before_ok = bool(before_a or before_b) and common(before_a, before_b) >= min(2, len(before_a), len(before_b))
+    return after_ok or before_ok
+
+
+def _counterpart(al: _Aligner, s: int, e: int, spans: list[tuple[int, int]]) -> int | None:
+    lo, hi = al.map_span(s, e)
+    best, dist = None, 10**9
+    for k, (bs, be) in enumerate(spans):
+        if bs < hi + 2 and lo - 2 < be:
+            d = abs(bs - lo)
+            if d < dist:
+                best, dist = k, d
+    return best
+
+
+def compare(clause_text: str, superior_text: str) -> list[Difference]:
+    """Concrete differences between a clause and the superior provision it is aligned to.
+
+    Differences are in clause order; benign ones (a fine range inside the superior's) are included
+    with ``benign`` True so callers can show them or drop them.
+    """
+    a, b = clause_text, superior_text
+    if not a.strip() or not b.strip():
+        return []
+    al = _Aligner.of(a, b)
+    out: list[Difference] = []
+
+    qa, qb = quantities(a), quantities(b)
+    fa, fb = fine_ranges(a, qa), fine_ranges(b, qb)
+    fine_qa = {i for f in fa for i in f.qty_ids}
+    fine_qb = {i for f in fb for i in f.qty_ids}
+
+    # fines
+    for f in fa:
+        if not al.changed(f.start, f.end):
+            continue
+        k = _counterpart(al, f.start, f.end, [(g.start, g.end) for g in fb])
+        if k is None or fb[k].category != f.category:
+            continue
+        g = fb[k]
+        if (f.lo, f.hi) == (g.lo, g.hi):
+            continue
+        if f.hi > g.hi:
+            d, note = Direction.WIDER_PENALTY, "罚款上限高于上位法"
+        elif f.lo < g.lo:
+            d, note = Direction.LIGHTER_PENALTY, "罚款下限低于上位法"
+        else:
+            d, note = Direction.NARROWER_PENALTY, "罚款幅度在上位法范围之内"
+        out.append(Difference(DiffKind.FINE_RANGE, d, (f.start, f.end), (g.start, g.end),
+                              f.describe(a), g.describe(b), note))
+
+    # other quantities
+    qb_free = [q for q in qb if q.start not in fine_qb]
+    for q in qa:
+        if q.start in fine_qa or not al.changed(q.start, q.end + 2):
+            continue
+        k = _counterpart(al, q.start, q.end, [(p.start, p.end) for p in qb_free])
+        if k is None:
+            continue
+        p = qb_free[k]
+        if p.category != q.category or not _context_agrees(a, (q.start, q.end), b, (p.start, p.end)):
+            continue
+        if abs(p.base - q.base) > 1e-9:
+            if q.category == "time":
+                d = _time_direction(b, p, q)
+            else:
+                d = Direction.CHANGED
+            out.append(Difference(DiffKind.NUMBER, d, (q.start, q.end), (p.start, p.end),
+                                  q.describe(), p.describe(), f"数额不同：{q.text} / 上位法 {p.text}"))
+        elif p.bound != q.bound and {p.bound, q.bound} != {"le", "lt"} and "eq" not in (p.bound, q.bound):
+            out.append(Difference(DiffKind.BOUND, Direction.CHANGED, (q.start, q.end), (p.start, p.end),
+                                  q.describe(), p.describe(), "界限方向不同（以上/以下）"))
+
+    # penalty types added
+    ta, tb = penalty_types(a), penalty_types(b)
+    if ta and tb:
+        for name, span in ta.items():
+            if name not in tb and al.changed(*span):
+                out.append(Difference(DiffKind.PENALTY_TYPE, Direction.WIDER_PENALTY, span, None,
+                                      name, "、".join(tb), f"增设了上位法未规定的处罚种类：{name}"))
+
+    # modality
+    ma = [(m.start(), m.end(), m.group(0)) for m in _MODAL_RE.finditer(a)]
+    mb = [(m.start(), m.end(), m.group(0)) for m in _MODAL_RE.finditer(b)]
+    for s, e, w in ma:
+        if not al.changed(s, e):
+            continue
+        k = _counterpart(al, s, e, [(x[0], x[1]) for x in mb])
+        if k is None:
+            continue
+        bs, be, bw = mb[k]
+        ca, cb = _MODAL_CLASS[w], _MODAL_CLASS[bw]
+        if ca == cb or not _context_agrees(a, (s, e), b, (bs, be)):
+            continue
+        d = _modal_direction(cb, ca, actor(b, bs))
+        out.append(Difference(DiffKind.MODALITY, d, (s, e), (bs, be), w, bw,
+                              f"上位法为“{bw}”，本条为“{w}”"))
+        # a subject swap in the same sentence
+    out.extend(_exceptions_and_conditions(al))
+    out.sort(key=lambda d: (d.clause_span or (len(a), len(a)))[0])
+    return [replace(d, severity=_severity(d)) for d in out]
+
+
+def _severity(d: Difference) -> Severity:
+    """Severity from what changed (issue 6): stricter on citizens or a wider fine is high; a shorter
+    time limit for the administration is low; permitting what the law forbids is high."""
+    if d.kind == DiffKind.MODALITY:
+        sup, cl = _MODAL_CLASS[d.superior_value], _MODAL_CLASS[d.clause_value]
+        if (sup, cl) in (("prohibit", "permit"), ("prohibit", "oblige"), ("oblige", "prohibit")):
+            return Severity.HIGH
+    if d.kind in (DiffKind.EXCEPTION_DROPPED, DiffKind.EXCEPTION_ADDED, DiffKind.BOUND):
+        return Severity.MEDIUM
+    return _SEVERITY[d.direction]
+
+
+def _modal_direction(sup: str, cl: str, who: str) -> Direction:
+    strength = {"permit": 0, "oblige": 1, "prohibit": 1}
+    if sup == "prohibit" and cl == "permit":
+        return Direction.LOOSER_ON_CITIZENS if who != "admin" else Direction.MORE_POWER_FOR_ADMINISTRATION
+    if sup == "permit":  # a may turned into a must / must-not
+        return Direction.STRICTER_ON_CITIZENS if who != "admin" else Direction.CHANGED
+    if sup == "oblige" and cl == "permit":
+        return Direction.LESS_DUTY_FOR_ADMINISTRATION if who == "admin" else Direction.LOOSER_ON_CITIZENS
+    if strength[sup] == strength[cl]:  # oblige <-> prohibit: the rule is reversed
+        return Direction.STRICTER_ON_CITIZENS if who == "citizen" else Direction.CHANGED
+    return Direction.CHANGED
+
+
+def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
+    a, b = al.a, al.b
+    out: list[Difference] = []
+    ex_a = [m.span() for m in _EXCEPTION_RE.finditer(a)]
+    ex_b = [m.span() for m in _EXCEPTION_RE.finditer(b)]
+    for s, e in ex_b:
+        if not _mostly(al, s, e, side="b"):
+            continue
+        # present in the clause in other words?
+        if any("另有规定" in a[x:y] and "另有规定" in b[s:e] for x, y in ex_a) or \
+                any(_sim(a[x:y], b[s:e]) > 0.6 for x, y in ex_a):
+            continue
+        if not _neighbourhood_shared(al, s, e, side="b"):
+            continue
+        out.append(Difference(DiffKind.EXCEPTION_DROPPED, Direction.STRICTER_ON_CITIZENS, None, (s, e),
+                              "", b[s:e], "删去了上位法的除外规定"))
+    for s, e in ex_a:
+        if "另有规定" in a[s:e]:  # deferring to superior law is never an inconsistency
+            continue
+        if not _mostly(al, s, e, side="a") or any(_sim(a[s:e], b[x:y]) > 0.6 for x, y in ex_b):
+            continue
+        if not _neighbourhood_shared(al, s, e, side="a"):
+            continue
+        out.append(Difference(DiffKind.EXCEPTION_ADDED, Direction.LOOSER_ON_CITIZENS, (s, e), None,
+                              a[s:e], "", "增加了上位法没有的除外情形"))
+    ex_spans_a = ex_a
+    for i1, i2, j1, j2 in al.inserted():
+        seg = a[i1:i2]
+        if i2 - i1 < 2 or i2 - i1 < (j2 - j1) + 2 or any(x <= i1 and i2 <= y for x, y in ex_spans_a):
+            continue
+        m = _CONDITION_RE.search(seg)
+        if not m or _CONDITION_RE.search(b[max(0, j1 - 2):j2 + 2]):
+            continue
+        if not _neighbourhood_shared(al, i1, i2, side="a"):
+            continue
+        who = actor(a, i1)
+        d = Direction.MORE_POWER_FOR_ADMINISTRATION if who == "admin" and "批准" in seg else \
+            Direction.STRICTER_ON_CITIZENS
+        out.append(Difference(DiffKind.CONDITION_ADDED, d, (i1, i2), (j1, j2), seg, b[j1:j2],
+                              f"增加了上位法没有的条件：{seg}"))
+    for i1, i2, j1, j2 in al.deleted():
+        seg = b[j1:j2]
+        if j2 - j1 < 4 or j2 - j1 < (i2 - i1) + 4 or any(x <= j1 and j2 <= y for x, y in ex_b):
+            continue
+        m = _CONDITION_RE.search(seg)
+        if not m or not m.group(0).startswith("经") or _CONDITION_RE.search(a[max(0, i1 - 2):i2 + 2]):
+            continue
+        if not _neighbourhood_shared(al, j1, j2, side="b"):
+            continue
+        out.append(Difference(DiffKind.CONDITION_DROPPED, Direction.LOOSER_ON_CITIZENS, (i1, i2), (j1, j2),
+                              a[i1:i2], seg, f"删去了上位法规定的条件：{seg}"))
+    return out
+
+
+def _sim(x: str, y: str) -> float:
+    return SequenceMatcher(None, x, y, autojunk=False).ratio()
+
+
+def _mostly(al: _Aligner, s: int, e: int, side: str) -> bool:
+    """At least 70% of the span [s, e) on ``side`` lies outside equal regions."""
+    eq = 0
+    for t, i1, i2, j1, j2 in al.ops:
+        if t != "equal":
+            continue
+        lo, hi = (i1, i2) if side == "a" else (j1, j2)
+        eq += max(0, min(hi, e) - max(lo, s))
+    return eq <= 0.3 * (e - s)
+
+
+def _neighbourhood_shared(al: _Aligner, s: int, e: int, side: str, n: int = 12) -> bool:
+    """The sentence around an added/dropped piece is shared: ``n`` characters before it (or after
+    it) belong to equal regions. Guards against pairs that only loosely correspond."""
+    def eq_len(lo: int, hi: int) -> int:
+        tot = 0
+        for t, i1, i2, j1, j2 in al.ops:
+            if t != "equal":
+                continue
+            x, y = (i1, i2) if side == "a" else (j1, j2)
+            tot += max(0, min(hi, y) - max(lo, x))
+        return tot
+    text_len = len(al.a) if side == "a" else len(al.b)
+    before = eq_len(max(0, s - n), s)
+    after = eq_len(e, min(text_len, e + n))
+    need_b = min(n, s) * 0.7
+    need_a = min(n, text_len - e) * 0.7
+    return (s > 0 and before >= need_b and before >= 4) or (e < text_len and after >= need_a and after >= 4)
+
+
+def similarity(clause_text: str, superior_text: str) -> float:
+    """How much of the clause is found in the superior text (matched characters / clause length)."""
+    if not clause_text:
+        return 0.0
+    sm = SequenceMatcher(None, clause_text, superior_text, autojunk=False)
+    return sum(blk.size for blk in sm.get_matching_blocks()) / len(clause_text)
