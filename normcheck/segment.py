@@ -1,0 +1,513 @@
+"""Segmentation: text -> structure tree of 编/分编/章/节/条/款/项/目 (or 点) spans.
+
+The tree, and the IDs it gives (see also ``docs`` in the module functions):
+
+- ``DOCUMENT`` root; a ``PREAMBLE`` (title, history lines, text before the first structure node);
+- ``PART``/``SUBPART``/``CHAPTER``/``SECTION`` headings (``第一编``, ``第一章 总则``, Markdown ``##``
+  headings; a Markdown heading ``## 一、一般规定`` is a CHAPTER numbered 1); ``heading`` holds the
+  title without inner spaces; they have no ID;
+- ``ARTICLE`` ``第十二条`` / ``第十条之一`` (ID is the canonical Chinese label, also for ``第12条``);
+- ``PARAGRAPH`` 款: only for articles with two or more paragraphs; ID ``第十二条第二款``. The first
+  款 starts after the article label;
+- ``ITEM`` 项 ``（三）``/``(三)``/``三、`` (and ``1.`` items directly under an article): ID
+  ``第十二条第二款第（三）项``, or ``第十二条第（三）项`` when the article has one paragraph;
+- ``SUBITEM`` 目 ``1.``/``1、``/``（1）`` under an item: ID ``…第（三）项第1目``;
+- ``POINT`` 点 for documents without any 条 (决定/通知/意见 numbered ``一、二、``): ID ``第一点``;
+  their items are ``第一点第（二）项``.
+
+A second node with an ID already used (a duplicated number) gets ``#2``, ``#3`` appended so IDs stay
+unique; the duplicate is reported as a drafting issue.
+
+Offsets are into the *original* text; every node's span is stripped of surrounding whitespace, so
+``doc.original[node.start:node.end]`` is the node's text. Linear time: one pass over lines with
+anchored, bounded regexes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from normcheck.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
+from normcheck.errors import Warning_
+from normcheck.normalize import normalize, to_original_span
+from normcheck.numerals import NUMERAL_CHARS, article_label, cn_to_int, int_to_cn
+
+__all__ = ["FORMATS", "DraftingIssue", "drafting_issues", "segment", "segment_text"]
+
+#: Accepted values of ``fmt``.
+FORMATS = ("txt", "md")
+
+_N = f"[{NUMERAL_CHARS}]{{1,12}}"
+_NUM = rf"(?:{_N}|[0-9]{{1,5}})"
+
+_HEADING_RE = re.compile(rf"第({_NUM})(分编|编|章|节)(?:[ \t]+(.*)|$)")
+_MD_HEADING_RE = re.compile(r"(#{1,6})[ \t]+(.*)")
+_MD_NUMBERED_RE = re.compile(rf"({_N})[、.][ \t]*(.*)")
+_ARTICLE_RE = re.compile(rf"第({_NUM})条(?:之({_NUM}))?")
+# Characters that, right after 第X条, show a reference rather than an article start.
+_NOT_ARTICLE_NEXT = frozenset("的、，,；;。第至和及或与中所规款项修删改增")
+_ITEM_PAREN_RE = re.compile(rf"[（(]({_N})[）)]")
+_ITEM_DUN_RE = re.compile(rf"({_N})、")
+_SUB_PAREN_RE = re.compile(r"[（(]([0-9]{1,3})[）)]")
+_SUB_DOT_RE = re.compile(r"([0-9]{1,3})(?:[.、](?![0-9])|[ \t])")
+# An inline article or item start after a sentence end: 。第五条 / ：（一）
+_INLINE_RE = re.compile(rf"[。！？；：;:][ \t]*(?=第{_NUM}条|[（(]{_N}[）)])")
+_PUNCT_RE = re.compile(r"[。，；：、,;:！？!?]")
+_SPACE_RE = re.compile(r"\s+")
+_INFO_END = "<!-- INFO END -->"
+
+_HEAD_KIND = {"编": NodeKind.PART, "分编": NodeKind.SUBPART, "章": NodeKind.CHAPTER, "节": NodeKind.SECTION}
+_HEAD_LEVEL = {NodeKind.PART: 1, NodeKind.SUBPART: 2, NodeKind.CHAPTER: 3, NodeKind.SECTION: 4}
+
+
+def _num(s: str) -> int:
+    return cn_to_int(s)
+
+
+@dataclass(slots=True)
+class _Line:
+    """A (virtual) line of the normalised text: content ``[start, end)`` stripped."""
+
+    start: int
+    end: int
+    kind: str  # heading | article | item | sub | point | text | md_title | info_end | blank
+    number: int | None = None
+    suffix: int = 0
+    label: str = ""
+    body: int = 0  # where the content after the label starts
+    head_kind: NodeKind | None = None
+    heading: str = ""
+    style: str = ""  # item label style: paren | dun | digit
+
+
+# --------------------------------------------------------------------------- line classification
+
+
+def _classify(text: str, s: int, e: int, md: bool) -> _Line:
+    line = text[s:e]
+    if md and line.startswith("#"):
+        m = _MD_HEADING_RE.fullmatch(line)
+        if m:
+            level = len(m.group(1))
+            rest = m.group(2).strip()
+            h = _HEADING_RE.match(rest)
+            if h and (h.group(3) is None or not _PUNCT_RE.search(h.group(3) or "")):
+                return _Line(s, e, "heading", _num(h.group(1)), label=f"第{h.group(1)}{h.group(2)}",
+                             head_kind=_HEAD_KIND[h.group(2)], heading=_SPACE_RE.sub("", h.group(3) or ""))
+            if level == 1:
+                return _Line(s, e, "md_title")
+            n = _MD_NUMBERED_RE.fullmatch(rest)
+            if n:
+                return _Line(s, e, "heading", _num(n.group(1)), label=n.group(1) + "、",
+                             head_kind=NodeKind.CHAPTER, heading=_SPACE_RE.sub("", n.group(2)))
+            return _Line(s, e, "text")  # 序言, 基本案情 …: plain text of the current container
+    if md and line == _INFO_END:
+        return _Line(s, e, "info_end")
+    ch = line[0]
+    if ch == "第":
+        h = _HEADING_RE.match(line)
+        if h and len(line) <= 60 and not _PUNCT_RE.search(h.group(3) or ""):
+            return _Line(s, e, "heading", _num(h.group(1)), label=f"第{h.group(1)}{h.group(2)}",
+                         head_kind=_HEAD_KIND[h.group(2)], heading=_SPACE_RE.sub("", h.group(3) or ""))
+        a = _ARTICLE_RE.match(line)
+        if a and (a.end() == len(line) or line[a.end()] not in _NOT_ARTICLE_NEXT):
+            body = s + a.end()
+            while body < e and text[body] in " \t":
+                body += 1
+            return _Line(s, e, "article", _num(a.group(1)), _num(a.group(2)) if a.group(2) else 0,
+                         label=a.group(0), body=body)
+    elif ch in "（(":
+        m = _ITEM_PAREN_RE.match(line)
+        if m:
+            return _Line(s, e, "item", _num(m.group(1)), label=m.group(0), body=_skip(text, s + m.end(), e),
+                         style="paren")
+        m = _SUB_PAREN_RE.match(line)
+        if m:
+            return _Line(s, e, "sub", int(m.group(1)), label=m.group(0), body=_skip(text, s + m.end(), e),
+                         style="paren")
+    elif ch in NUMERAL_CHARS:
+        m = _ITEM_DUN_RE.match(line)
+        if m:
+            return _Line(s, e, "item", _num(m.group(1)), label=m.group(0), body=_skip(text, s + m.end(), e),
+                         style="dun")
+    elif "0" <= ch <= "9":
+        m = _SUB_DOT_RE.match(line)
+        if m and s + m.end() < e:
+            return _Line(s, e, "sub", int(m.group(1)), label=m.group(0).rstrip(),
+                         body=_skip(text, s + m.end(), e), style="digit")
+    return _Line(s, e, "text")
+
+
+def _skip(text: str, i: int, e: int) -> int:
+    while i < e and text[i] in " \t":
+        i += 1
+    return i
+
+
+def _raw_lines(text: str) -> list[tuple[int, int]]:
+    """Non-blank lines as stripped ``(start, end)`` spans of ``text``."""
+    out = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        s, e = pos, nl
+        while s < e and text[s] in " \t\f\v":
+            s += 1
+        while e > s and text[e - 1] in " \t\f\v":
+            e -= 1
+        if e > s:
+            out.append((s, e))
+        pos = nl + 1
+    return out
+
+
+def _lines(text: str, md: bool) -> list[_Line]:
+    """Classified lines, with inline article/item starts split into lines of their own.
+
+    An inline start is accepted only after 。！？；： and only when it continues the numbering
+    (the next article number, or item （一） after a colon / the next item number), so a reference
+    like ``依照第五条`` never splits a line.
+    """
+    out: list[_Line] = []
+    last_article: tuple[int, int] | None = None
+    for s, e in _raw_lines(text):
+        pieces = [(s, e)]
+        if e - s > 4:
+            pieces = _split_inline(text, s, e, last_article)
+        for ps, pe in pieces:
+            ln = _classify(text, ps, pe, md)
+            if ln.kind == "article" and ln.number is not None:
+                last_article = (ln.number, ln.suffix)
+            out.append(ln)
+    return out
+
+
+def _split_inline(text: str, s: int, e: int, last_article: tuple[int, int] | None) -> list[tuple[int, int]]:
+    cuts: list[int] = []
+    expect_item: int | None = None
+    expected_article = (last_article[0] + 1) if last_article else None
+    for m in _INLINE_RE.finditer(text, s, e):
+        pos = m.end()
+        if pos >= e or pos - s < 2:
+            continue
+        if text[pos] == "第":
+            a = _ARTICLE_RE.match(text, pos, e)
+            if not a or a.end() >= e or text[a.end()] not in " \t":
+                continue
+            num = _num(a.group(1))
+            if expected_article is None or num != expected_article:
+                continue
+            cuts.append(pos)
+            expected_article = num + 1
+            expect_item = None
+        else:
+            it = _ITEM_PAREN_RE.match(text, pos, e)
+            if not it:
+                continue
+            num = _num(it.group(1))
+            sep = text[m.start()]
+            if (num == 1 and sep in "：:") or (expect_item is not None and num == expect_item):
+                cuts.append(pos)
+                expect_item = num + 1
+    if not cuts:
+        return [(s, e)]
+    out = []
+    prev = s
+    for c in cuts:
+        a, b = prev, c
+        while b > a and text[b - 1] in " \t":
+            b -= 1
+        if b > a:
+            out.append((a, b))
+        prev = c
+    out.append((prev, e))
+    return out
+
+
+# --------------------------------------------------------------------------- tree building
+
+
+class _Builder:
+    def __init__(self, text: str, offsets: OffsetMap, original: str) -> None:
+        self.text = text
+        self.offsets = offsets
+        self.original = original
+        self.ids: dict[str, int] = {}
+
+    def span(self, s: int, e: int) -> tuple[int, int]:
+        return to_original_span(self.offsets, s, e)
+
+    def node(self, kind: NodeKind, s: int, e: int, **kw: object) -> Node:
+        a, b = self.span(s, e)
+        return Node(kind, a, b, **kw)  # type: ignore[arg-type]
+
+    def unique(self, cid: str) -> str:
+        n = self.ids.get(cid, 0) + 1
+        self.ids[cid] = n
+        return cid if n == 1 else f"{cid}#{n}"
+
+
+def _item_node(b: _Builder, ln: _Line, kind: NodeKind, prefix: str) -> Node:
+    num = ln.number or 0
+    if kind == NodeKind.SUBITEM:
+        cid = f"{prefix}第{num}目"
+    else:
+        cid = f"{prefix}第（{int_to_cn(num)}）项"
+    return b.node(kind, ln.start, ln.end, number=num, label=ln.label, id=b.unique(cid))
+
+
+def _build_body(b: _Builder, parent: Node, base_id: str, first: tuple[int, int] | None,
+                lines: list[_Line], point: bool) -> int:
+    """Attach 款/项/目 children to an article (or 项/目 to a point); return the last content end."""
+    # paragraphs: list of (start, end, items) where items: list of (line, subs)
+    paras: list[list] = []  # [start, end, [[item_line, [sub_lines]], ...]]
+    if point:
+        paras.append([-1, -1, []])
+    elif first is not None:
+        paras.append([first[0], first[1], []])
+    end = first[1] if first else -1
+    for ln in lines:
+        end = ln.end
+        if ln.kind == "item" or (ln.kind == "sub" and (not paras or not paras[-1][2])):
+            if not paras:
+                paras.append([ln.start, ln.end, []])
+            paras[-1][2].append([ln, []])
+            paras[-1][1] = ln.end
+        elif ln.kind == "sub":
+            paras[-1][2][-1][1].append(ln)
+            paras[-1][1] = ln.end
+        elif point:  # text inside a point stays in the point (points have no 款)
+            paras[-1][1] = ln.end
+        else:  # text line: a new 款
+            paras.append([ln.start, ln.end, []])
+    multi = len(paras) > 1 and not point
+    for pi, (ps, pe, items) in enumerate(paras, start=1):
+        if multi:
+            pid = b.unique(f"{base_id}第{int_to_cn(pi)}款")
+            container = b.node(NodeKind.PARAGRAPH, ps, pe, number=pi, label=f"第{int_to_cn(pi)}款", id=pid)
+            parent.children.append(container)
+            prefix = pid
+        else:
+            container = parent
+            prefix = base_id
+        for item_line, subs in items:
+            item_end = subs[-1].end if subs else item_line.end
+            item_line.end = item_end
+            node = _item_node(b, item_line, NodeKind.ITEM, prefix)
+            for sub in subs:
+                node.children.append(_item_node(b, sub, NodeKind.SUBITEM, node.id))
+            container.children.append(node)
+    return end
+
+
+def segment_text(original: str, *, fmt: str | None = None, path: str | None = None,
+                 meta: DocumentMeta | None = None) -> Document:
+    """Segment decoded text. ``fmt``: ``"md"`` (LawRefBook layout) or ``"txt"``; None detects it."""
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"unknown fmt {fmt!r}; expected one of {', '.join(FORMATS)} or None")
+    text, offsets = normalize(original)
+    md = fmt == "md" or (fmt is None and _INFO_END in text)
+    b = _Builder(text, offsets, original)
+    lines = _lines(text, md)
+    has_articles = any(ln.kind == "article" for ln in lines)
+    root = Node(NodeKind.DOCUMENT, 0, len(original))
+
+    # txt: 一、 lines without punctuation right before an article are headings (司法解释 style).
+    if has_articles:
+        for i, ln in enumerate(lines):
+            if (ln.kind == "item" and ln.style == "dun" and i + 1 < len(lines)
+                    and lines[i + 1].kind in ("article", "heading")
+                    and not _PUNCT_RE.search(text, ln.body, ln.end) and ln.end - ln.start <= 30):
+                ln.kind = "heading"
+                ln.head_kind = NodeKind.CHAPTER
+                ln.heading = _SPACE_RE.sub("", text[ln.body:ln.end])
+    unit_kind = "article" if has_articles else "point"
+    if not has_articles:
+        for ln in lines:
+            if ln.kind == "item" and ln.style == "dun":
+                ln.kind = "point"
+
+    # preamble: everything before the first heading/unit
+    first = next((i for i, ln in enumerate(lines) if ln.kind in ("heading", unit_kind)), len(lines))
+    if md:
+        info = next((i for i, ln in enumerate(lines) if ln.kind == "info_end"), None)
+        if info is not None and info + 1 > first:
+            first = info + 1 if info + 1 <= len(lines) else len(lines)
+    if first > 0:
+        root.children.append(b.node(NodeKind.PREAMBLE, lines[0].start, lines[first - 1].end))
+
+    stack: list[tuple[int, Node, int]] = []  # (level, node, last content end in normalised text)
+
+    def close_to(level: int, end: int) -> None:
+        while stack and stack[-1][0] >= level:
+            _, node, nend = stack.pop()
+            node.end = max(node.end, b.span(nend - 1, nend)[1] if nend > 0 else node.end)
+
+    def container() -> Node:
+        return stack[-1][1] if stack else root
+
+    def extend(end: int) -> None:
+        for i, (lvl, node, _) in enumerate(stack):
+            stack[i] = (lvl, node, end)
+
+    i = first
+    n = len(lines)
+    while i < n:
+        ln = lines[i]
+        if ln.kind == "heading" and ln.head_kind is not None:
+            level = _HEAD_LEVEL[ln.head_kind]
+            close_to(level, ln.start)
+            node = b.node(ln.head_kind, ln.start, ln.end, number=ln.number, label=ln.label, heading=ln.heading)
+            container().children.append(node)
+            stack.append((level, node, ln.end))
+            i += 1
+            continue
+        if ln.kind == unit_kind:
+            j = i + 1
+            while j < n and lines[j].kind not in ("heading", unit_kind):
+                j += 1
+            body_lines = [x for x in lines[i + 1:j] if x.kind not in ("info_end", "md_title")]
+            if ln.kind == "article":
+                num, suf = ln.number or 0, ln.suffix
+                cid = b.unique(article_label(num, suf))
+                node = b.node(NodeKind.ARTICLE, ln.start, ln.end, number=num, suffix=suf, label=ln.label, id=cid)
+                first_span = (ln.body, ln.end) if ln.body < ln.end else None
+                end = _build_body(b, node, cid, first_span, body_lines, point=False)
+            else:
+                num = ln.number or 0
+                cid = b.unique(f"第{int_to_cn(num)}点")
+                node = b.node(NodeKind.POINT, ln.start, ln.end, number=num, label=ln.label, id=cid)
+                end = _build_body(b, node, cid, None, body_lines, point=True)
+            end = max(end, ln.end)
+            node.end = b.span(end - 1, end)[1]
+            container().children.append(node)
+            extend(end)
+            i = j
+            continue
+        # stray text between headings and units (e.g. under a chapter before its first article)
+        extend(ln.end)
+        i += 1
+    close_to(0, len(text))
+
+    doc = Document(original=original, text=text, offsets=offsets, root=root, path=path,
+                   meta=meta or DocumentMeta(source_format="md" if md else "txt"))
+    from normcheck.meta import extract_meta
+
+    extract_meta(doc)
+    doc.warnings.extend(Warning_(i.code, i.message, i.start, i.end) for i in drafting_issues(doc))
+    return doc
+
+
+def segment(source: str | os.PathLike[str], *, fmt: str | None = None, path: str | None = None) -> Document:
+    """Segment a file or a text into a :class:`Document`.
+
+    A PathLike, or a ``str`` without a newline naming an existing file, is read from disk
+    (:func:`normcheck.read.read_document`); any other ``str`` is the text itself.
+    """
+    if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and "\n" not in source and len(source) < 4096 and os.path.isfile(source)
+    ):
+        from normcheck.read import read_document
+
+        return read_document(source, fmt=fmt)
+    if not isinstance(source, str):
+        raise ValueError(f"segment() takes a path or a str, not {type(source).__name__}")
+    return segment_text(source, fmt=fmt, path=path)
+
+
+# --------------------------------------------------------------------------- drafting issues
+
+
+@dataclass(frozen=True, slots=True)
+class DraftingIssue:
+    """A numbering or drafting irregularity (立法技术规范).
+
+    ``code``: ``numbering_gap`` | ``numbering_duplicate`` | ``numbering_order`` | ``malformed_item`` |
+    ``missing_effective_date``. ``clause``: the clause ID concerned (None for the document).
+    Offsets are into the original text.
+    """
+
+    code: str
+    message: str
+    clause: str | None
+    start: int
+    end: int
+
+
+def _seq_issues(nodes: list[Node], unit: str, where: str) -> list[DraftingIssue]:
+    out: list[DraftingIssue] = []
+    prev: tuple[int, int] | None = None
+    for node in nodes:
+        cur = (node.number or 0, node.suffix)
+        label = node.label or unit
+        clause = node.id or None
+        if prev is None:
+            if cur[0] > 1:
+                out.append(DraftingIssue("numbering_gap", f"{where}编号从{label}开始，缺少前面的{unit}",
+                                         clause, node.start, node.end))
+        elif cur == prev:
+            out.append(DraftingIssue("numbering_duplicate", f"{where}{label}编号重复", clause,
+                                     node.start, node.end))
+        elif cur < prev:
+            out.append(DraftingIssue("numbering_order", f"{where}{label}编号顺序颠倒或重新开始（前一{unit}为第"
+                                     f"{int_to_cn(prev[0])}{unit}）", clause, node.start, node.end))
+        elif cur[1] == 0 and cur[0] > prev[0] + 1:
+            missing = f"第{int_to_cn(prev[0] + 1)}{unit}" + (
+                f"至第{int_to_cn(cur[0] - 1)}{unit}" if cur[0] - 1 > prev[0] + 1 else "")
+            out.append(DraftingIssue("numbering_gap", f"{where}编号不连续：缺少{missing}", clause,
+                                     node.start, node.end))
+        elif cur[1] > 0 and (cur[0] != prev[0] or cur[1] != prev[1] + 1) and not (
+                cur[0] == prev[0] and cur[1] == prev[1] + 1):
+            if not (cur[0] == prev[0] and prev[1] == 0 and cur[1] == 1):
+                out.append(DraftingIssue("numbering_gap", f"{where}{label}编号不连续", clause,
+                                         node.start, node.end))
+        prev = cur
+    return out
+
+
+def drafting_issues(doc: Document) -> list[DraftingIssue]:
+    """Numbering gaps, duplicates and order errors of 条/章/节/项/目 and points, malformed items, and
+    a missing 施行 date (documents with articles only). Pure function of the tree and metadata."""
+    out: list[DraftingIssue] = []
+    articles = [n for n in doc.root.walk() if n.kind == NodeKind.ARTICLE]
+    out += _seq_issues(articles, "条", "")
+    points = [n for n in doc.root.walk() if n.kind == NodeKind.POINT]
+    out += _seq_issues(points, "点", "")
+    for parent in doc.root.walk():
+        for kind, unit in ((NodeKind.PART, "编"), (NodeKind.CHAPTER, "章"), (NodeKind.SECTION, "节")):
+            kids = [c for c in parent.children if c.kind == kind]
+            out += _seq_issues(kids, unit, "")
+        items = [c for c in parent.children if c.kind == NodeKind.ITEM]
+        subs = [c for c in parent.children if c.kind == NodeKind.SUBITEM]
+        for group, unit in ((items, "项"), (subs, "目")):
+            if not group:
+                continue
+            where = f"{parent.id}中" if parent.id else ""
+            out += _seq_issues(group, unit, where)
+            styles = {_label_style(c.label) for c in group}
+            if len(styles) > 1:
+                out.append(DraftingIssue("malformed_item", f"{where}{unit}的序号格式不统一（"
+                                         + "、".join(c.label for c in group[:4]) + "）",
+                                         group[0].id or None, group[0].start, group[-1].end))
+    if articles and not doc.meta.effective and "施行" not in doc.text and "生效" not in doc.text:
+        last = articles[-1]
+        out.append(DraftingIssue("missing_effective_date",
+                                 "文件未规定施行日期（通常在最后一条写明“自X年X月X日起施行”）",
+                                 last.id or None, last.start, last.end))
+    out.sort(key=lambda i: (i.start, i.code))
+    return out
+
+
+def _label_style(label: str) -> str:
+    if label.startswith("（"):
+        return "（）"
+    if label.startswith("("):
+        return "()"
+    if label.endswith("、"):
+        return "、"
+    return "."
