@@ -70,7 +70,7 @@ def dated_events(text: str) -> list[tuple[str, str, int]]:
 
 def find_issuer(text: str) -> str:
     """The issuing body named in a history line or title (session numbers removed)."""
-    cleaned = _SESSION_RE.sub("", text)
+    cleaned = _SESSION_RE.sub("", _DATE_RE.sub(" ", text))
     m = _ISSUER_RE.search(cleaned)
     return m.group(1) if m else ""
 
