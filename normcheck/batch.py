@@ -361,7 +361,7 @@ def run_batch(
     def emit_ready() -> None:
         nonlocal next_out
         while next_out < len(items) and (chosen[next_out] is not None or next_out in pending):
-            if stream is not None and fmt == "jsonl":
+            if out is None and stream is not None and fmt == "jsonl":
                 if next_out in pending:
                     stream.write(pending.pop(next_out) + "\n")
                 else:

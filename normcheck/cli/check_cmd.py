@@ -1,10 +1,143 @@
-"""CLI commands for this area (placeholder until the area lands)."""
+"""``normcheck check``: check documents and write jsonl/csv/html/docx (thin over ``batch.run_batch``)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from normcheck.errors import NormcheckError
+
+FORMATS = ("jsonl", "csv", "html", "docx")
+
+
+def sample_draft() -> Path | None:
+    """The embedded sample draft checked when no PATH is given."""
+    from normcheck.paths import repo_root
+
+    for p in (Path(__file__).resolve().parent.parent / "data" / "sample_draft.txt",
+              repo_root() / "examples" / "sample_draft.txt"):
+        if p.is_file():
+            return p
+    return None
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"normcheck check: {message}", err=True)
+    return typer.Exit(code)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the app."""
-    return None
+    @app.command("check")
+    def check(
+        paths: Annotated[list[Path] | None, typer.Argument(
+            help="Files (.txt .md .docx) or folders (walked recursively). None: the sample draft.")] = None,
+        kind: Annotated[str | None, typer.Option(help="Document kind: a code or its Chinese name "
+                                                  "(inferred when absent).")] = None,
+        as_of: Annotated[str | None, typer.Option("--as-of", help="Judge citations as of YYYY-MM-DD "
+                                                  "(default today).")] = None,
+        region: Annotated[str | None, typer.Option(help="Region, e.g. 上海 (inferred when absent).")] = None,
+        corpus: Annotated[Path | None, typer.Option(help="Corpus index (default $NORMCHECK_HOME/corpus.sqlite).")
+                          ] = None,
+        fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | csv | html | docx.")] = "jsonl",
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (docx: a .docx for one "
+                                                 "document, else a folder). Default: stdout.")] = None,
+        jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
+        manifest: Annotated[Path | None, typer.Option(help="CSV/JSONL with per-document path, kind, as_of, "
+                                                      "region.")] = None,
+        resume: Annotated[bool, typer.Option(help="Skip documents already in --out (matched by content "
+                                             "sha256).")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    ) -> None:
+        """Check documents against the laws above them; one result per document, in input order."""
+        from normcheck.batch import run_batch
+
+        if fmt not in FORMATS:
+            raise _fail(f"unknown --format {fmt!r}; use one of: {', '.join(FORMATS)}")
+        inputs = [str(p) for p in paths or []]
+        if not inputs and manifest is None:
+            sample = sample_draft()
+            if sample is None:
+                raise _fail("no PATH given and the sample draft examples/sample_draft.txt is missing")
+            inputs = [str(sample)]
+        if manifest is not None and not manifest.is_file():
+            raise _fail(f"[E203] no such manifest: {manifest}")
+        if corpus is not None and not corpus.exists():
+            raise _fail(f"[E101] no corpus index at {corpus}; build it with `normcheck corpus build --out {corpus}`")
+        if corpus is None and not quiet:
+            from normcheck.paths import default_corpus_path
+
+            if not default_corpus_path().exists():
+                typer.echo(f"normcheck check: [E101] no corpus index at {default_corpus_path()}; checks against "
+                           "superior law are skipped. Build it with `normcheck corpus build`.", err=True)
+        if out is None and fmt == "docx":
+            raise _fail("--format docx needs --out (a .docx file for one document, or a folder)")
+
+        from rich.console import Console
+
+        console = Console(stderr=True, quiet=quiet)
+        try:
+            if quiet or not sys.stderr.isatty():
+                summary = run_batch(inputs, kind=kind, as_of=as_of, region=region, corpus_path=corpus, jobs=jobs,
+                                    resume=resume, out=out, fmt=fmt, manifest=manifest, stream=sys.stdout)
+            else:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+                with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                              TextColumn("{task.description}"), console=console, transient=True) as bar:
+                    task = bar.add_task("", total=None)
+
+                    def tick(done: int, total: int, path: str) -> None:
+                        bar.update(task, completed=done, total=total, description=Path(path).name if path else "")
+
+                    summary = run_batch(inputs, kind=kind, as_of=as_of, region=region, corpus_path=corpus,
+                                        jobs=jobs, resume=resume, out=out, fmt=fmt, manifest=manifest,
+                                        progress=tick, stream=sys.stdout)
+        except NormcheckError as exc:
+            raise _fail(str(exc)) from None
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        if not quiet and (summary.total > 1 or out is not None or summary.failed):
+            console.print(summary_table(summary))
+        if summary.total == 0:
+            raise _fail("no .txt/.md/.docx documents found in the given paths", 1)
+        raise typer.Exit(summary.exit_code)
+
+
+def summary_table(summary: object) -> object:
+    """A rich renderable: counts, findings by type, the documents to read first, errors."""
+    from rich.console import Group
+    from rich.table import Table
+
+    from normcheck.batch import BatchSummary
+
+    assert isinstance(summary, BatchSummary)
+    t = Table(title="normcheck check", show_header=False)
+    t.add_row("documents", str(summary.total))
+    t.add_row("checked now / resumed", f"{summary.checked} / {summary.resumed}")
+    t.add_row("could not be processed", str(summary.failed))
+    for typ, n in summary.findings.most_common():
+        t.add_row(f"findings: {typ}", str(n))
+    t.add_row("time", f"{summary.elapsed_s:.1f} s")
+    if summary.out:
+        t.add_row("output", summary.out)
+    parts: list[object] = [t]
+    if summary.top and summary.total > 1:
+        top = Table(title="read first", show_lines=False)
+        top.add_column("priority", justify="right")
+        top.add_column("findings", justify="right")
+        top.add_column("document")
+        for pri, path, n in summary.top[:5]:
+            top.add_row(f"{pri:.2f}", str(n), path)
+        parts.append(top)
+    if summary.errors:
+        err = Table(title="errors")
+        err.add_column("code")
+        err.add_column("document")
+        err.add_column("message")
+        for path, code, msg in summary.errors[:20]:
+            err.add_row(code, path, msg)
+        parts.append(err)
+    return Group(*parts)  # type: ignore[arg-type]
