@@ -1,10 +1,84 @@
-"""CLI commands for this area (placeholder until the area lands)."""
+"""``normcheck eval``: score a run against a labelled dataset, or run the benchmark suites (thin)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from normcheck.errors import NormcheckError
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    typer.echo(msg, err=True)
+    raise typer.Exit(code)
+
+
+def eval_command(
+    dataset: Annotated[Path | None, typer.Argument(help="Dataset (.jsonl or .parquet); see eval/README.md.")] = None,
+    predictions: Annotated[Path | None, typer.Option("--predictions", "-p",
+                                            help="Results JSONL of `normcheck check` (else it is run).")] = None,
+    compare: Annotated[Path | None, typer.Option("--compare", help="A second results JSONL for a paired test.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Report folder (JSON, Markdown, PNG).")] = None,
+    suite: Annotated[str | None, typer.Option("--suite", help="Run a benchmark suite by name, or 'all'.")] = None,
+    corpus: Annotated[str | None, typer.Option("--corpus", help="Corpus index to run normcheck with.")] = None,
+    corpus_src: Annotated[Path | None, typer.Option("--corpus-src",
+                                           help="Law collection the suites are built from "
+                                                "(default ../shared/corpora/lawrefbook).")] = None,
+    build_dir: Annotated[Path | None, typer.Option("--build-dir", help="Built suites ($NORMCHECK_HOME/eval).")] = None,
+    split: Annotated[str, typer.Option("--split", help="dev or test (suites).")] = "test",
+    limit: Annotated[int | None, typer.Option("--limit", help="At most N docs per suite (seeded).")] = None,
+    resamples: Annotated[int, typer.Option("--resamples", help="Bootstrap resamples (0 = no intervals).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild suites even when cached.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, not Markdown.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
+) -> None:
+    """Score predictions against labelled review outcomes; `--suite all` runs every benchmark in eval/."""
+    from normcheck.evaluation import evaluate
+    from normcheck.evaluation.report import render_markdown
+    from normcheck.evaluation.suites import SUITES, render_table, run_suites
+
+    def progress(*args: object) -> None:
+        if not quiet:
+            typer.echo("  " + " ".join(str(a) for a in args), err=True, nl=False)
+            typer.echo("\r", err=True, nl=False)
+
+    try:
+        if suite is not None:
+            names = list(SUITES) if suite == "all" else [suite]
+            if any(n not in SUITES for n in names):
+                _fail(f"unknown suite {suite!r}; use one of: {', '.join(SUITES)}, all")
+            from normcheck.paths import default_corpus_sources
+
+            src = corpus_src or next(iter(default_corpus_sources()), None)
+            if src is None or not Path(src).is_dir():
+                _fail("[E103] no corpus source to build the suites from; pass --corpus-src "
+                      "(e.g. ../shared/corpora/lawrefbook)")
+            res = run_suites(names, corpus_root=Path(str(src)), corpus=corpus, split=split, build_dir=build_dir,
+                             limit=limit, seed=seed, n_resamples=resamples, out_dir=out, force_build=rebuild,
+                             progress=progress)
+            if out is not None:
+                out.mkdir(parents=True, exist_ok=True)
+                (out / "suites.md").write_text(render_table(res) + "\n", encoding="utf-8")
+                (out / "suites.json").write_text(json.dumps({k: v for k, v in res.items() if k != "reports"},
+                                                            ensure_ascii=False, indent=2), encoding="utf-8")
+            typer.echo(json.dumps(res["rows"], ensure_ascii=False, indent=2) if as_json else render_table(res))
+            return
+        if dataset is None:
+            _fail("give a DATASET file or --suite NAME|all")
+        rep = evaluate(dataset, predictions=predictions, compare=compare, corpus=corpus, out_dir=out,
+                       n_resamples=resamples, seed=seed, progress=progress)
+        typer.echo(json.dumps(rep, ensure_ascii=False, indent=2, default=str) if as_json
+                   else render_markdown(rep, plot_name=None))
+    except NormcheckError as e:
+        _fail(str(e), 1)
+    except ValueError as e:
+        _fail(str(e), 2)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the app."""
-    return None
+    """Add ``normcheck eval``."""
+    app.command("eval")(eval_command)
