@@ -1,0 +1,247 @@
+"""Authority checks (设定权): may this issuer, at this level, enact what this clause does?
+
+For every clause the analyser (``normcheck.analyze``) lists the acts it *sets* (penalties, licences,
+compulsory measures, reserved matters, obligations, fees); each is looked up in the 设定权 table
+(``data/authority.json``) for the document's kind. Fines set by government rules are compared with the
+provincial standing committee's limit (``fine_limits``). Evidence is the superior article's text from
+the corpus when one is given, else the article address with an empty text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from normcheck.analyze import Act, analyze_clause
+from normcheck.authority_data import AuthorityTables, Rule, authority_tables
+from normcheck.checks import CheckContext, register
+from normcheck.document import CLAUSE_KINDS, Document, Node
+from normcheck.findings import Evidence, Finding, FindingType, Severity
+from normcheck.law import Level
+from normcheck.numerals import int_to_cn
+
+RULE_NAME = "authority"
+FAMILY_TYPE = {
+    "penalty": FindingType.PENALTY_SETTING,
+    "license": FindingType.LICENSE_SETTING,
+    "compulsion": FindingType.COMPULSION_SETTING,
+    "reserved": FindingType.RESERVED_MATTER,
+    "obligation": FindingType.RIGHTS_OBLIGATIONS,
+    "fee": FindingType.FEE_SETTING,
+}
+_FAMILY_CN = {"penalty": "行政处罚", "license": "行政许可", "compulsion": "行政强制", "reserved": "法律保留事项",
+              "obligation": "减损权利或增加义务的规范", "fee": "收费"}
+_CONFIDENCE = {"forbidden": 0.85, "conditional": 0.5, "limited": 0.7}
+_LOWER = {Severity.HIGH: Severity.MEDIUM, Severity.MEDIUM: Severity.LOW, Severity.LOW: Severity.LOW}
+#: Generic obligation wording (应当/不得 on citizens) is worth a look, never an alarm on its own.
+_WEAK_TYPES = {"义务": Severity.LOW}
+
+
+@dataclass(slots=True)
+class _Hit:
+    node: Node
+    rule: Rule
+    acts: list[Act]
+    offset: int  # original offset of the analysed text
+    severity: Severity
+    confidence: float
+    extra: str
+    details: dict[str, Any]
+
+
+def own_spans(node: Node) -> list[tuple[int, int]]:
+    """The parts of a clause node's span not covered by its clause children (an article's lead-in text
+    before its items, for instance), so every character is analysed exactly once."""
+    kids = sorted((c for c in node.children if c.kind in CLAUSE_KINDS), key=lambda c: c.start)
+    spans: list[tuple[int, int]] = []
+    pos = node.start
+    for c in kids:
+        if c.start > pos:
+            spans.append((pos, c.start))
+        pos = max(pos, c.end)
+    if pos < node.end:
+        spans.append((pos, node.end))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _label(node: Node) -> str:
+    return node.id or node.label or ""
+
+
+def _fine_check(act: Act, ctx: CheckContext, tables: AuthorityTables) -> tuple[Severity, str, dict[str, Any]] | None:
+    """For a fine set by a government rule: compare with the provincial limit; None when within it."""
+    lim = tables.fine_limit(ctx.region, ctx.as_of)
+    if lim is None:
+        return None
+    if act.amount_max is None:
+        if act.multiple_max is not None:
+            note = f"按倍数设定罚款，无法与{lim.region}规章罚款限额（{lim.general}元/{lim.special}元）比较"
+            return Severity.LOW, note, {"fine_limit": lim.basis, "limit_source": lim.source}
+        return None
+    if act.amount_max <= lim.general:
+        return None
+    sev = Severity.MEDIUM if act.amount_max <= lim.special else Severity.HIGH
+    extra = (f"罚款上限{act.amount_max:g}元超过{lim.basis}规定的规章罚款限额{lim.general}元"
+             + (f"（{lim.special_matters}方面可至{lim.special}元）" if act.amount_max <= lim.special
+                else f"及特定事项限额{lim.special}元"))
+    return sev, extra, {"fine_limit": lim.basis, "limit_source": lim.source, "limit_general": lim.general,
+                        "limit_special": lim.special, "fine_max": act.amount_max}
+
+
+def _decide(act: Act, kind: Level, ctx: CheckContext, tables: AuthorityTables
+            ) -> tuple[Rule, Severity, float, str, dict[str, Any]] | None:
+    rule = tables.rule_for(act.family, act.type, kind)
+    if rule is None or rule.outcome == "allowed":
+        return None
+    details: dict[str, Any] = {"table_row": rule.id}
+    extra = ""
+    sev = Severity(rule.severity)
+    conf = _CONFIDENCE[rule.outcome]
+    if rule.outcome == "limited":
+        if act.type != "罚款" or kind not in (Level.PROVINCIAL_RULE, Level.MUNICIPAL_RULE):
+            return None
+        got = _fine_check(act, ctx, tables)
+        if got is None:
+            return None
+        sev, extra, more = got
+        details.update(more)
+        details["relied_on"] = ("省级人大常委会规定的规章罚款限额；若法律、法规已对该行为规定罚款，"
+                                "规章可在其幅度内作具体规定（行政处罚法第十四条第一款），请核对上位法")
+    if act.type in _WEAK_TYPES:
+        sev = min(sev, _WEAK_TYPES[act.type], key=lambda s: -s.weight)
+        conf = min(conf, 0.3)
+    if act.deferred:
+        sev = _LOWER[sev]
+        conf *= 0.6
+        details["deferred"] = "条款规定“法律、法规另有规定的，从其规定”"
+    return rule, sev, conf, extra, details
+
+
+def _evidence(ctx: CheckContext, rule: Rule, tables: AuthorityTables) -> list[Evidence]:
+    key = f"authority.evidence.{rule.law}.{rule.article}.{rule.paragraph}.{ctx.as_of}"
+    if key in ctx.cache:
+        return list(ctx.cache[key])
+    law_info = tables.laws.get(rule.law, {})
+    full = law_info.get("name", rule.law)
+    changed_on = law_info.get("changed_on")
+    number = rule.article_number(ctx.as_of, changed_on)
+    article = f"第{int_to_cn(number)}条" if number else ""
+    ev = Evidence(law=full, version=None, article=article, text="")
+    if ctx.corpus is not None and number:
+        try:
+            ev = _corpus_evidence(ctx, rule, full, changed_on) or ev
+        except Exception:  # a broken corpus must not lose the finding
+            pass
+    ctx.cache[key] = [ev]
+    return [ev]
+
+
+def _corpus_evidence(ctx: CheckContext, rule: Rule, full: str, changed_on: str | None) -> Evidence | None:
+    laws = ctx.corpus.find_laws(full) or ctx.corpus.find_laws(rule.law)
+    laws = [law for law in laws if not law.region] or laws
+    if not laws:
+        return None
+    law = laws[0]
+    version = ctx.corpus.version_in_force(law.id, ctx.as_of)
+    number = rule.article_number(ctx.as_of, changed_on)
+    if version is None:  # the version in force then is not in the corpus: cite the newest, its numbering
+        versions = ctx.corpus.versions(law.id)
+        if not versions:
+            return None
+        version = versions[-1]
+        number = rule.article
+    art = ctx.corpus.article(law.id, version.version, number)
+    if art is None:
+        return None
+    text = art.text
+    if rule.paragraph and len(art.paragraphs) >= rule.paragraph:
+        text = art.paragraphs[rule.paragraph - 1]
+    return Evidence(law=law.name, version=version.version, article=art.label or f"第{int_to_cn(number)}条",
+                    text=text)
+
+
+def _message(kind: Level, rule: Rule, acts: list[Act], extra: str) -> str:
+    types = "、".join(dict.fromkeys(a.type for a in acts))
+    verb = {"forbidden": "设定了", "conditional": "设定了", "limited": "设定了"}[rule.outcome]
+    msg = f"{kind.chinese}{verb}{_FAMILY_CN[rules_family(rule)]}（{types}）"
+    if rule.outcome == "forbidden":
+        msg += f"，超出其设定权：{rule.note}"
+    elif rule.outcome == "conditional":
+        msg += f"，仅在上位法范围内或符合条件时合法：{rule.note}"
+    if extra:
+        msg += f"；{extra}"
+    return msg
+
+
+def rules_family(rule: Rule) -> str:
+    return rule.act
+
+
+def analyze_document(doc: Document) -> list[tuple[Node, int, Any]]:
+    """(clause node, original offset, ClauseActs) for every analysed piece of every clause."""
+    out = []
+    for node in doc.root.walk():
+        if node.kind not in CLAUSE_KINDS:
+            continue
+        for s, e in own_spans(node):
+            text = doc.original[s:e]
+            if not text.strip():
+                continue
+            out.append((node, s, analyze_clause(text)))
+    return out
+
+
+def check_authority(ctx: CheckContext, tables: AuthorityTables | None = None) -> list[Finding]:
+    """The authority findings of one document (see module docstring)."""
+    tables = tables or authority_tables()
+    doc = ctx.document
+    kind = ctx.kind
+    if kind is None:
+        from normcheck.kind import infer_kind
+
+        kind, _ = infer_kind(doc)
+    if kind is None or kind in (Level.OTHER, Level.JUDICIAL_INTERPRETATION):
+        return []
+    if ctx.region is None:
+        from normcheck.kind import infer_region
+
+        ctx.region = infer_region(doc)
+    hits: dict[tuple[int, str, str], _Hit] = {}
+    for node, offset, acts in analyze_document(doc):
+        for act in acts.setting():
+            got = _decide(act, kind, ctx, tables)
+            if got is None:
+                continue
+            rule, sev, conf, extra, details = got
+            key = (node.start, rule.id, extra)
+            hit = hits.get(key)
+            if hit is None:
+                hits[key] = _Hit(node, rule, [act], offset, sev, conf, extra, details)
+            else:
+                hit.acts.append(act)
+                if sev.weight > hit.severity.weight:
+                    hit.severity = sev
+                hit.confidence = max(hit.confidence, conf)
+    findings = []
+    law_info = tables.laws
+    for hit in hits.values():
+        changed_on = law_info.get(hit.rule.law, {}).get("changed_on")
+        start = hit.offset + min(a.start for a in hit.acts)
+        end = hit.offset + max(a.end for a in hit.acts)
+        details = dict(hit.details)
+        details["acts"] = [{"type": a.type, "text": a.text, "start": hit.offset + a.start,
+                            "end": hit.offset + a.end} for a in hit.acts]
+        details["kind"] = kind.value
+        findings.append(Finding(
+            type=FAMILY_TYPE[hit.rule.act], clause=_label(hit.node) or None, start=start, end=end,
+            severity=hit.severity, confidence=round(hit.confidence, 4),
+            message=_message(kind, hit.rule, hit.acts, hit.extra),
+            basis=hit.rule.basis(ctx.as_of, changed_on), evidence=_evidence(ctx, hit.rule, tables),
+            rule=RULE_NAME, details=details))
+    findings.sort(key=lambda f: (f.start, f.end, f.type.value))
+    return findings
+
+
+@register(RULE_NAME)
+def authority(ctx: CheckContext) -> list[Finding]:
+    return check_authority(ctx)
