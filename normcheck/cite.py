@@ -345,8 +345,7 @@ def find_citations(doc: Document) -> list[Citation]:
         mark(m.start(), m.end())
         s, e = span(m.start(), m.end())
         count = _num(m.group("n")) if m.group("n") else 1
-        unit = m.group("unit")
-        form = ("previous_paragraph" if count == 1 else "previous_paragraphs") if unit == "款" \
+        form = ("previous_paragraph" if count == 1 else "previous_paragraphs") if m.group("unit") == "款" \
             else "previous_items"
         refs = parse_addresses(m.group("addr"), m.start("addr"), doc=doc) if m.group("addr") else ()
         out.append(InternalReference(start=s, end=e, form=form, word=m.group(0)[:2 + len(m.group("n"))],

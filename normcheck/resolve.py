@@ -122,29 +122,35 @@ def _choose(cands: list[Law], cit: LawCitation, corpus: CorpusAPI, *, region: st
         if cit.issuer.startswith(_NATIONAL_ISSUERS):
             national = [c for c in pool if not c.region]
             if national:
-                pool, _ = national, reasons.append(f"issuer {cit.issuer} → national")
+                pool = national
+                reasons.append(f"issuer {cit.issuer} → national")
         elif cit.issuer.endswith(_LOCAL_ISSUERS) or cit.issuer.startswith(_LOCAL_ISSUERS):
             local = [c for c in pool if c.region and (region is None or c.region == region)]
             if local:
-                pool, _ = local, reasons.append(f"issuer {cit.issuer} → local ({region or 'any region'})")
+                pool = local
+                reasons.append(f"issuer {cit.issuer} → local ({region or 'any region'})")
     if len(pool) > 1 and region:
         # a law of another province is never this document's superior law
         mine = [c for c in pool if not c.region or c.region == region]
         if mine and len(mine) < len(pool):
-            pool, _ = mine, reasons.append(f"region {region}")
+            pool = mine
+            reasons.append(f"region {region}")
     if len(pool) > 1 and cit.refs:
         fits = [c for c in pool if _article_count_ok(corpus, c, corpus.version_in_force(c.id, date), cit.refs)]
         if fits and len(fits) < len(pool):
-            pool, _ = fits, reasons.append("cited articles exist")
+            pool = fits
+            reasons.append("cited articles exist")
     if len(pool) > 1:
         exact = [c for c in pool if _strip(c.name) == title]
         if exact and len(exact) < len(pool):
-            pool, _ = exact, reasons.append("exact name")
+            pool = exact
+            reasons.append("exact name")
     if len(pool) > 1:
         rank_cap = kind.rank if kind is not None else 99
         superior = [c for c in pool if c.level.rank <= rank_cap]
         if superior and len(superior) < len(pool):
-            pool, _ = superior, reasons.append("level above the document")
+            pool = superior
+            reasons.append("level above the document")
         pool = sorted(pool, key=lambda c: (c.level.rank, c.region != (region or ""), c.name))
         reasons.append("highest level")
     return pool[0], "; ".join(reasons) or "first match"

@@ -1,0 +1,328 @@
+"""The "references" check: outdated_reference and invalid_reference findings (domain.md §3).
+
+- outdated_reference: the cited law was repealed by ``as_of`` (the successor is named); the cited
+  version was superseded and the cited article moved, changed or was deleted (old and new text and
+  the new number, via ``corpus.align``); a judicial interpretation has expired. A clause that sets
+  a penalty (罚款, 吊销, …) resting on a repealed law is high severity.
+- invalid_reference: an internal reference that points nowhere (本条例第X条 beyond the last article,
+  前款 in a first paragraph, 本条第X款 beyond the article's paragraphs); an article/款/项 beyond the
+  range of a law the corpus has; a title the corpus does not know (low severity and confidence:
+  "not in the corpus" is not "does not exist"), with close-match suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from normcheck.checks import CheckContext, register
+from normcheck.cite import ArticleRef, Citation, InternalReference, LawCitation, find_citations
+from normcheck.document import Document, Node, NodeKind
+from normcheck.findings import Evidence, Finding, FindingType, Severity
+from normcheck.law import Level, Status
+from normcheck.numerals import article_label, int_to_cn
+from normcheck.resolve import Resolution, resolve
+
+__all__ = ["check_references", "reference_findings"]
+
+RULE_OUTDATED = "references.outdated"
+RULE_INVALID = "references.invalid"
+#: A title not in the corpus this close to a known name is reported as a probable misspelling.
+TYPO_SIMILARITY = 0.85
+
+
+def _bare(title: str) -> str:
+    return title.removeprefix("中华人民共和国")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    penalty_words: tuple[str, ...]
+    basis_outdated: str
+    basis_invalid: str
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = json.loads(resources.files("normcheck.data").joinpath("reference_rules.json").read_text("utf-8"))
+    return _Rules(tuple(data["penalty_words"]["words"]), data["basis"]["outdated_reference"],
+                  data["basis"]["invalid_reference"])
+
+
+# ------------------------------------------------------------------------------- structure helpers
+def _containing(doc: Document, offset: int, kind: NodeKind) -> Node | None:
+    best = None
+    for node in doc.root.walk():
+        if node.kind == kind and node.start <= offset < node.end:
+            best = node
+    return best
+
+
+def _paragraphs(article: Node) -> list[Node]:
+    return [c for c in article.children if c.kind == NodeKind.PARAGRAPH]
+
+
+def _paragraph_index(doc: Document, offset: int) -> tuple[Node | None, int | None, int]:
+    """(article node, paragraph number containing offset (1 when the article has no 款 nodes),
+    number of paragraphs of the article)."""
+    art = _containing(doc, offset, NodeKind.ARTICLE)
+    if art is None:
+        return None, None, 0
+    paras = _paragraphs(art)
+    if not paras:
+        return art, 1, 1
+    for i, p in enumerate(paras, 1):
+        if p.start <= offset < p.end:
+            return art, p.number or i, len(paras)
+    return art, None, len(paras)
+
+
+def _clause_text(doc: Document, offset: int) -> str:
+    node = doc.clause_at(offset)
+    if node is None:
+        art = _containing(doc, offset, NodeKind.ARTICLE)
+        node = art
+    if node is None:
+        return doc.original[max(0, offset - 80):offset + 80]
+    return doc.node_text(node)
+
+
+def _is_penalty(doc: Document, offset: int) -> bool:
+    text = _clause_text(doc, offset)
+    return any(w in text for w in _rules().penalty_words)
+
+
+def _is_amendment_doc(doc: Document) -> bool:
+    title = doc.meta.title
+    return "决定" in title and ("修改" in title or "废止" in title)
+
+
+# ------------------------------------------------------------------------------------- findings
+def _finding(ftype: FindingType, c: Citation, severity: Severity, confidence: float, message: str,
+             evidence: list[Evidence], details: dict[str, Any], start: int | None = None,
+             end: int | None = None) -> Finding:
+    r = _rules()
+    outdated = ftype == FindingType.OUTDATED_REFERENCE
+    return Finding(type=ftype, clause=c.clause, start=c.start if start is None else start,
+                   end=c.end if end is None else end, severity=severity, confidence=confidence,
+                   message=message, basis=r.basis_outdated if outdated else r.basis_invalid,
+                   evidence=evidence, rule=RULE_OUTDATED if outdated else RULE_INVALID, details=details)
+
+
+def _internal_findings(doc: Document, c: InternalReference) -> list[Finding]:
+    if c.clause is None:  # preamble, title: not a provision
+        return []
+    arts = doc.articles()
+    if not arts:
+        return []
+    out: list[Finding] = []
+    title = doc.meta.title or "本文件"
+    by_key = {(a.number, a.suffix): a for a in arts if a.number is not None}
+    last = max((a.number for a in arts if a.number is not None), default=0)
+    art, para, n_paras = _paragraph_index(doc, c.start)
+    ev_doc = Evidence(law=title, version=doc.meta.date, article="", text=f"本文件共{int_to_cn(last)}条")
+
+    if c.form in ("self_law", "article"):
+        if c.form == "article" and _is_amendment_doc(doc):
+            return []
+        for ref in c.refs:
+            if ref.article is None:
+                continue
+            target = by_key.get((ref.article, ref.suffix))
+            if target is None:
+                out.append(_finding(
+                    FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, 0.8 if c.form == "self_law" else 0.55,
+                    f"内部引用{c.word}{article_label(ref.article, ref.suffix)}指向不存在的条文（本文件共"
+                    f"{int_to_cn(last)}条）", [ev_doc], {"reason": "missing_article", "ref": ref.label},
+                    ref.start, ref.end))
+            elif ref.paragraph is not None:
+                k = len(_paragraphs(target)) or 1
+                if ref.paragraph > k:
+                    out.append(_finding(
+                        FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, 0.6,
+                        f"内部引用{c.word}{ref.label}指向不存在的款（该条共{int_to_cn(k)}款）",
+                        [Evidence(title, doc.meta.date, target.id or target.label, doc.node_text(target))],
+                        {"reason": "missing_paragraph", "ref": ref.label}, ref.start, ref.end))
+    elif c.form in ("this_article", "paragraph") and art is not None:
+        for ref in c.refs:
+            if ref.paragraph is not None and ref.article is None and ref.paragraph > n_paras:
+                out.append(_finding(
+                    FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, 0.6 if c.form == "this_article" else 0.45,
+                    f"{c.word}第{int_to_cn(ref.paragraph)}款不存在（本条共{int_to_cn(n_paras)}款）",
+                    [Evidence(title, doc.meta.date, art.id or art.label, doc.node_text(art))],
+                    {"reason": "missing_paragraph", "ref": ref.label}, ref.start, ref.end))
+    elif c.form in ("previous_paragraph", "previous_paragraphs") and art is not None and para is not None:
+        if para <= c.count:
+            what = "第一款" if para == 1 else f"第{int_to_cn(para)}款"
+            out.append(_finding(
+                FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, 0.7,
+                f"“{c.word}”出现在本条{what}，前面没有{'可指向的款' if para == 1 else f'{int_to_cn(c.count)}款'}",
+                [Evidence(title, doc.meta.date, art.id or art.label, doc.node_text(art))],
+                {"reason": "no_previous_paragraph", "paragraph": para}))
+    return out
+
+
+def _law_name(res: Resolution) -> str:
+    return res.law.name if res.law else ""
+
+
+def _law_findings(doc: Document, c: LawCitation, res: Resolution, corpus: Any) -> list[Finding]:
+    if c.clause is None:
+        return []
+    out: list[Finding] = []
+    if res.status == "not_found":
+        sug = list(res.suggestions)
+        ratio = difflib.SequenceMatcher(None, _bare(c.title), _bare(sug[0])).ratio() if sug else 0.0
+        typo = ratio >= TYPO_SIMILARITY and _bare(sug[0]) != _bare(c.title)
+        msg = f"语料库中未找到《{c.title}》"
+        msg += f"，是否指《{sug[0]}》？" if typo else "（可能未收录，请人工核对名称）"
+        out.append(_finding(
+            FindingType.INVALID_REFERENCE, c, Severity.MEDIUM if typo else Severity.LOW,
+            0.55 if typo else 0.15, msg, [], {"reason": "law_not_found", "suggestions": sug,
+                                              "similarity": round(ratio, 3)}))
+        return out
+    if res.status != "resolved" or res.law is None:
+        return out
+    law = res.law
+    ambiguous_penalty = 0.15 if res.ambiguous else 0.0
+    details_base: dict[str, Any] = {"law": law.name, "law_id": law.id, "choice": res.choice_reason,
+                                    "alternatives": [x.name for x in res.candidates if x.id != law.id]}
+    if res.law_status == Status.REPEALED:
+        succ = res.successor
+        penalty = _is_penalty(doc, c.start)
+        is_ji = law.level == Level.JUDICIAL_INTERPRETATION
+        when = f"已于{law.repealed_on}" if law.repealed_on else "已"
+        msg = f"引用的{'司法解释' if is_ji else ''}《{law.name}》{when}{'失效' if is_ji else '废止'}"
+        if succ is not None:
+            msg += f"，已由《{succ.name}》取代"
+        if penalty:
+            msg += "；本条的处罚以其为依据"
+        ev = [Evidence(law.name, res.version.version if res.version else None,
+                       "" if not c.refs else c.refs[0].label,
+                       _article_text(res, 0) or f"{when}{'失效' if is_ji else '废止'}")]
+        if succ is not None:
+            ev.append(Evidence(succ.name, None, "", f"现行有效的继受法律：《{succ.name}》"))
+        out.append(_finding(
+            FindingType.OUTDATED_REFERENCE, c, Severity.HIGH if penalty else Severity.MEDIUM,
+            0.9 - ambiguous_penalty, msg, ev,
+            {**details_base, "reason": "law_repealed", "successor": succ.name if succ else None,
+             "repealed_on": law.repealed_on}))
+        return out
+    # articles beyond the range of the cited version
+    for ar in res.articles:
+        if ar.status in ("found", "unchecked"):
+            continue
+        ver = res.cited_version.version if res.cited_version else None
+        if ar.status == "missing_article":
+            msg = (f"《{law.name}》（{ver}版）没有{ar.ref.label}"
+                   + (f"（共{int_to_cn(ar.max_article)}条）" if ar.max_article else ""))
+            sev, conf = Severity.MEDIUM, 0.7
+        else:
+            unit = "款" if ar.status == "missing_paragraph" else "项"
+            msg = f"《{law.name}》（{ver}版）{article_label(ar.ref.article or 0, ar.ref.suffix)}没有所引的{unit}"
+            sev, conf = Severity.LOW, 0.45
+        ev = [Evidence(law.name, ver, ar.article.label if ar.article else ar.ref.label,
+                       ar.article.text if ar.article else "")]
+        out.append(_finding(FindingType.INVALID_REFERENCE, c, sev, conf - ambiguous_penalty, msg, ev,
+                            {**details_base, "reason": ar.status, "ref": ar.ref.label},
+                            ar.ref.start, ar.ref.end))
+    # superseded version: did the cited article move, change or disappear?
+    out.extend(_superseded(c, res, corpus, details_base, ambiguous_penalty))
+    return out
+
+
+def _article_text(res: Resolution, i: int) -> str:
+    if i < len(res.articles) and res.articles[i].article is not None:
+        return res.articles[i].article.text  # type: ignore[union-attr]
+    return ""
+
+
+def _superseded(c: LawCitation, res: Resolution, corpus: Any, details_base: dict[str, Any],
+                amb: float) -> list[Finding]:
+    old, new = res.cited_version, res.version
+    if (old is None or new is None or old.version == new.version or res.law is None
+            or res.law_status != Status.IN_FORCE or not c.refs):
+        return []
+    try:
+        mapping = {(m.old_number, m.old_suffix): m for m in corpus.align(res.law.id, old.version, new.version)}
+    except ValueError:
+        return []
+    out: list[Finding] = []
+    seen: set[tuple[int, int]] = set()
+    for ar in res.articles:
+        ref: ArticleRef = ar.ref
+        if ar.status != "found" or ref.article is None or (ref.article, ref.suffix) in seen:
+            continue
+        seen.add((ref.article, ref.suffix))
+        m = mapping.get((ref.article, ref.suffix))
+        if m is None or m.status == "same":
+            continue
+        old_label = article_label(ref.article, ref.suffix)
+        old_text = ar.article.text if ar.article else ""
+        ev = [Evidence(res.law.name, old.version, old_label, old_text)]
+        if m.new_number is None:
+            msg = f"《{res.law.name}》{old_label}在{new.version}版中已删除"
+            sev = Severity.MEDIUM
+        else:
+            new_label = article_label(m.new_number, m.new_suffix)
+            new_art = corpus.article(res.law.id, new.version, m.new_number, m.new_suffix)
+            ev.append(Evidence(res.law.name, new.version, new_label, new_art.text if new_art else ""))
+            if m.status == "changed":
+                msg = f"《{res.law.name}》{old_label}在{new.version}版中内容已修改"
+                sev = Severity.LOW
+            elif m.status == "moved":
+                msg = f"《{res.law.name}》{old_label}在{new.version}版中已调整为{new_label}"
+                sev = Severity.MEDIUM
+            else:
+                msg = f"《{res.law.name}》{old_label}在{new.version}版中已调整为{new_label}且内容已修改"
+                sev = Severity.MEDIUM
+        out.append(_finding(FindingType.OUTDATED_REFERENCE, c, sev, 0.75 - amb, msg, ev,
+                            {**details_base, "reason": f"article_{m.status}", "old_version": old.version,
+                             "new_version": new.version, "new_article": m.new_number,
+                             "similarity": round(m.similarity, 3)}, ref.start, ref.end))
+    return out
+
+
+def reference_findings(doc: Document, corpus: Any, *, as_of: str, region: str | None, kind: Level | None,
+                       citations: list[Citation] | None = None, cited_on: str | None = None,
+                       cache: dict[str, Any] | None = None) -> list[Finding]:
+    """All outdated/invalid reference findings of ``doc`` (``corpus`` may be None: internal only)."""
+    cits = citations if citations is not None else find_citations(doc)
+    memo: dict[Any, Resolution] = cache if cache is not None else {}
+    out: list[Finding] = []
+    for c in cits:
+        if isinstance(c, InternalReference):
+            out.extend(_internal_findings(doc, c))
+        elif isinstance(c, LawCitation) and corpus is not None:
+            key = ("res", c.title, c.issuer, tuple((r.article, r.suffix, r.paragraph, r.item) for r in c.refs),
+                   as_of, cited_on, region, kind)
+            res = memo.get(key)
+            if res is None:
+                res = resolve(c, doc, corpus, as_of=as_of, region=region, kind=kind, cited_on=cited_on)
+                memo[key] = res
+            out.extend(_law_findings(doc, c, _rebind(res, c), corpus))
+    out.sort(key=lambda f: (f.start, f.end, f.type.value))
+    return out
+
+
+def _rebind(res: Resolution, c: LawCitation) -> Resolution:
+    """A memoised resolution for another occurrence of the same citation: swap in its refs/spans."""
+    if res.citation is c:
+        return res
+    from dataclasses import replace
+
+    arts = tuple(replace(a, ref=r) for a, r in zip(res.articles, c.refs, strict=False))
+    return replace(res, citation=c, articles=arts)
+
+
+@register("references")
+def check_references(ctx: CheckContext) -> list[Finding]:
+    """Registered check: outdated_reference and invalid_reference findings."""
+    cits = ctx.citations if ctx.citations else None
+    cache = ctx.cache.setdefault("references.resolutions", {})
+    return reference_findings(ctx.document, ctx.corpus, as_of=ctx.as_of, region=ctx.region, kind=ctx.kind,
+                              citations=cits, cache=cache)
