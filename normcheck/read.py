@@ -140,16 +140,19 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
                              "give a .txt, .md or .docx", name)
     head = data[:65536]
     if b"\x00" in head:
-        # BOM-less UTF-16: NULs sit at odd (LE) or even (BE) offsets for ASCII-range text.
-        even = head[0::2].count(0)
-        odd = head[1::2].count(0)
-        enc = "utf-16-le" if odd > even else "utf-16-be"
-        if len(data) % 2 == 0 and max(odd, even) > 4 * (min(odd, even) + 1):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                text = ""
-            if text and _control_share(text) < 0.02:
+        # BOM-less UTF-16: decode both byte orders and keep the one that reads as text.
+        scored = []
+        if len(data) % 2 == 0:
+            for enc in ("utf-16-le", "utf-16-be"):
+                try:
+                    text = data.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+                if _control_share(text) < 0.02:
+                    scored.append((_plausibility(text), enc, text))
+        if scored:
+            score, enc, text = max(scored)
+            if score >= 0.6:
                 return text, enc
         raise InputError(Code.BINARY_FILE, "file contains NUL bytes and is not UTF-16 text: binary data?", name)
     try:
