@@ -38,7 +38,8 @@ CREATE TABLE laws (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, region TEXT NOT NULL, city TEXT NOT NULL,
     issuer TEXT NOT NULL, repealed_on TEXT, successor TEXT, status TEXT NOT NULL, source TEXT NOT NULL);
 CREATE TABLE aliases (key TEXT NOT NULL, alias TEXT NOT NULL, law_id TEXT NOT NULL, kind TEXT NOT NULL,
-    PRIMARY KEY (key, law_id));
+    PRIMARY KEY (alias, law_id));
+CREATE INDEX aliases_key ON aliases (key);
 CREATE TABLE versions (
     id INTEGER PRIMARY KEY, law_id TEXT NOT NULL, version TEXT NOT NULL, published TEXT, valid_from TEXT,
     valid_to TEXT, status TEXT NOT NULL, path TEXT NOT NULL, UNIQUE (law_id, version));

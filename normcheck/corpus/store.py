@@ -182,7 +182,7 @@ class Corpus:
 
     @staticmethod
     def in_force(v: LawVersion, date: str) -> bool:
-        start = v.valid_from or v.version
+        start = v.valid_from or (v.version if v.version[:1].isdigit() else None)
         if start and date < start:
             return False
         if v.valid_to is None:
@@ -305,7 +305,8 @@ class Corpus:
             where.append("(l.region = ? OR l.region = '' OR l.city = ?)")
             args += [region, region]
         if as_of is not None:
-            where.append("COALESCE(v.valid_from, v.version) <= ? AND "
+            where.append("COALESCE(v.valid_from, CASE WHEN v.version GLOB '[0-9]*' THEN v.version ELSE '' END)"
+                         " <= ? AND "
                          "(v.valid_to > ? OR (v.valid_to IS NULL AND v.status != 'repealed'))")
             args += [as_of, as_of]
         sql = (f"SELECT v.law_id, v.version, {score} AS s, {self._ACOLS}, "
@@ -337,3 +338,36 @@ class Corpus:
             "SELECT region, COUNT(*) FROM laws WHERE region != '' GROUP BY region ORDER BY region").fetchall())
         return {"path": str(self.path), "size_bytes": self.path.stat().st_size, **self.meta,
                 "counts": counts, "laws_by_level": by_level, "laws_by_region": by_region}
+
+
+def describe_law(corpus: Corpus, name: str, *, as_of: str | None = None, article: int | None = None,
+                 suffix: int = 0) -> dict[str, Any]:
+    """Everything ``normcheck corpus show`` prints: the law, its versions, the version in force on
+    ``as_of`` (default: the latest), and one article of it or the list of article labels.
+    Raises ``CorpusError`` (E105) with suggestions when no law has that name."""
+    laws = corpus.find_laws(name)
+    if not laws:
+        hint = corpus.suggest(name)
+        raise CorpusError(Code.LAW_NOT_FOUND, f"no law named {name!r} in the corpus"
+                          + (f"; did you mean: {', '.join(hint)}" if hint else ""), str(corpus.path))
+    law = laws[0]
+    versions = corpus.versions(law.id)
+    version = corpus.version_in_force(law.id, as_of) if as_of else (versions[-1] if versions else None)
+    out: dict[str, Any] = {
+        "law": {"id": law.id, "name": law.name, "level": law.level.value, "region": law.region,
+                "city": corpus.law_city(law.id), "issuer": law.issuer, "aliases": list(law.aliases),
+                "repealed_on": law.repealed_on, "successor": law.successor},
+        "other_matches": [x.id for x in laws[1:]],
+        "versions": [{"version": v.version, "published": v.published, "valid_from": v.valid_from,
+                      "valid_to": v.valid_to, "status": v.status.value, "path": v.path} for v in versions],
+        "facts": corpus.facts(law.id),
+        "version": version.version if version else None,
+    }
+    if version is not None:
+        if article is not None:
+            art = corpus.article(law.id, version.version, article, suffix)
+            out["article"] = None if art is None else {"label": art.label, "chapter": art.chapter,
+                                                       "text": art.text, "paragraphs": list(art.paragraphs)}
+        else:
+            out["articles"] = [a.label for a in corpus.articles(law.id, version.version)]
+    return out
