@@ -6,6 +6,7 @@ record and raises ``NormcheckError(Code.BAD_DATASET)`` (E204) naming the record 
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import re
@@ -80,6 +81,8 @@ def validate_record(raw: Any, where: str, path: str | None = None) -> Record:
     if not isinstance(rid, str) or not rid.strip():
         raise _bad(where, "id", "required: a non-empty string", path)
     where = f"{where} (id {rid!r})"
+    if isinstance(raw.get("as_of"), _dt.date):  # HF datasets / Parquet turn dates into timestamps
+        raw = {**raw, "as_of": raw["as_of"].strftime("%Y-%m-%d")}
     for fld in ("text", "path", "kind", "as_of", "region", "title"):
         v = raw.get(fld)
         if v is not None and not isinstance(v, str):
