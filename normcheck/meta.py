@@ -123,6 +123,11 @@ def extract_meta(doc: Document) -> DocumentMeta:
                     break
         if not meta.issuer and "关于" in meta.title:
             meta.issuer = find_issuer(meta.title.split("关于", 1)[0])
+    if meta.published is None:
+        tail = text.rstrip().rsplit("\n", 1)[-1].strip()
+        d = _DATE_RE.fullmatch(tail)
+        if d:  # a notice's signature date
+            meta.published = _iso(d)
     if meta.effective is None:
         arts = [n for n in doc.root.walk() if n.kind in (NodeKind.ARTICLE, NodeKind.POINT)]
         for node in reversed(arts[-3:]):

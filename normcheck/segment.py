@@ -191,6 +191,9 @@ def _split_inline(text: str, s: int, e: int, last_article: tuple[int, int] | Non
     cuts: list[int] = []
     expect_item: int | None = None
     expected_article = (last_article[0] + 1) if last_article else None
+    own = _ARTICLE_RE.match(text, s, e)
+    if own:
+        expected_article = _num(own.group(1)) + 1
     for m in _INLINE_RE.finditer(text, s, e):
         pos = m.end()
         if pos >= e or pos - s < 2:
@@ -278,6 +281,10 @@ def _build_body(b: _Builder, parent: Node, base_id: str, first: tuple[int, int] 
                 paras.append([ln.start, ln.end, []])
             paras[-1][2].append([ln, []])
             paras[-1][1] = ln.end
+        elif (ln.kind == "sub" and not paras[-1][2][-1][1] and ln.number != 1
+              and ln.number == (paras[-1][2][-1][0].number or 0) + 1):
+            paras[-1][2].append([ln, []])  # ``4、`` continuing （一）（二）（三）: a malformed 项
+            paras[-1][1] = ln.end
         elif ln.kind == "sub":
             paras[-1][2][-1][1].append(ln)
             paras[-1][1] = ln.end
@@ -331,6 +338,13 @@ def segment_text(original: str, *, fmt: str | None = None, path: str | None = No
         for ln in lines:
             if ln.kind == "item" and ln.style == "dun":
                 ln.kind = "point"
+    # closing lines (signature, date) after the last unit belong to no clause
+    if any(ln.kind == unit_kind for ln in lines):
+        k = len(lines) - 1
+        while (k > 0 and lines[k].kind == "text" and lines[k].end - lines[k].start <= 30
+               and not _PUNCT_RE.search(text, lines[k].start, lines[k].end)):
+            lines[k].kind = "closing"
+            k -= 1
 
     # preamble: everything before the first heading/unit
     first = next((i for i, ln in enumerate(lines) if ln.kind in ("heading", unit_kind)), len(lines))
@@ -369,7 +383,7 @@ def segment_text(original: str, *, fmt: str | None = None, path: str | None = No
             continue
         if ln.kind == unit_kind:
             j = i + 1
-            while j < n and lines[j].kind not in ("heading", unit_kind):
+            while j < n and lines[j].kind not in ("heading", unit_kind, "closing"):
                 j += 1
             body_lines = [x for x in lines[i + 1:j] if x.kind not in ("info_end", "md_title")]
             if ln.kind == "article":
@@ -470,6 +484,31 @@ def _seq_issues(nodes: list[Node], unit: str, where: str) -> list[DraftingIssue]
     return out
 
 
+def _heading_issues(doc: Document, kind: NodeKind, unit: str) -> list[DraftingIssue]:
+    """编/章/节 may number continuously through the document or restart at 一 under each parent."""
+    seq: list[tuple[Node, Node]] = []
+
+    def walk(parent: Node) -> None:
+        for c in parent.children:
+            if c.kind == kind:
+                seq.append((parent, c))
+            walk(c)
+
+    walk(doc.root)
+    out: list[DraftingIssue] = []
+    run: list[Node] = []
+    last_parent: Node | None = None
+    for parent, node in seq:
+        if run and parent is not last_parent and node.number == 1:
+            out += _seq_issues(run, unit, "")
+            run = []
+        run.append(node)
+        last_parent = parent
+    if run:
+        out += _seq_issues(run, unit, "")
+    return out
+
+
 def drafting_issues(doc: Document) -> list[DraftingIssue]:
     """Numbering gaps, duplicates and order errors of 条/章/节/项/目 and points, malformed items, and
     a missing 施行 date (documents with articles only). Pure function of the tree and metadata."""
@@ -478,10 +517,10 @@ def drafting_issues(doc: Document) -> list[DraftingIssue]:
     out += _seq_issues(articles, "条", "")
     points = [n for n in doc.root.walk() if n.kind == NodeKind.POINT]
     out += _seq_issues(points, "点", "")
+    for kind, unit in ((NodeKind.PART, "编"), (NodeKind.SUBPART, "分编"), (NodeKind.CHAPTER, "章"),
+                       (NodeKind.SECTION, "节")):
+        out += _heading_issues(doc, kind, unit)
     for parent in doc.root.walk():
-        for kind, unit in ((NodeKind.PART, "编"), (NodeKind.CHAPTER, "章"), (NodeKind.SECTION, "节")):
-            kids = [c for c in parent.children if c.kind == kind]
-            out += _seq_issues(kids, unit, "")
         items = [c for c in parent.children if c.kind == NodeKind.ITEM]
         subs = [c for c in parent.children if c.kind == NodeKind.SUBITEM]
         for group, unit in ((items, "项"), (subs, "目")):
