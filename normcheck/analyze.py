@@ -203,6 +203,14 @@ def _classify(text: str, family: str, type_: str, basis: str, span: tuple[int, i
             if m and m.start() < len(before):
                 reason = f"refers: {m.group(0)[:30]}"
                 break
+    if not reason and family in ("penalty", "compulsion", "reserved"):
+        sub_start = _sub_start(text, start, fs)
+        if any(p.search(text[max(fs, start - 6):start]) for p in sig.describe):
+            reason = "describes a status (被/受…)"
+        elif family != "reserved" and not any(p.search(before) for p in sig.impose):
+            reason = "mentions, does not impose (no disposition verb before it)"
+        elif _is_offence_description(text[sub_start:_next_sub_end(text, end, fe)]):
+            reason = "describes a condition (…的)"
     if not reason and family in _DESCRIPTIVE_FAMILIES and _is_offence_description(fragment[: end - fs + 40]):
         if _is_offence_description(text[fs:_next_sub_end(text, end, fe)]):
             reason = "describes an offence"

@@ -113,6 +113,8 @@ class Signals:
     refer_near: tuple[re.Pattern[str], ...]
     defer: tuple[re.Pattern[str], ...]
     negate: tuple[re.Pattern[str], ...]
+    impose: tuple[re.Pattern[str], ...] = ()
+    describe: tuple[re.Pattern[str], ...] = ()
 
 
 def _bad(file: str, where: str, problem: str) -> NormcheckError:
@@ -221,7 +223,7 @@ def validate_signals(data: Any, file: str = "signals.json") -> Signals:
                                basis=_req(row, "basis", str, file, where)))
         acts[act] = tuple(sigs)
     groups = {}
-    for key in ("refer", "refer_near", "defer", "negate"):
+    for key in ("refer", "refer_near", "defer", "negate", "impose", "describe"):
         rows = _req(data, key, list, file, "<top>")
         groups[key] = tuple(_compile(r.get("pattern") if isinstance(r, dict) else None, file, f"{key}[{i}]")
                             for i, r in enumerate(rows))
