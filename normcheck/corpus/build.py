@@ -128,6 +128,7 @@ class _Entry:
     expired: bool = False
     status: str | None = None
     has_meta: bool = True
+    level_guessed: bool = False  # no metadata: re-guessed from the title once the file is read
 
 
 # ----------------------------------------------------------------------------- discovery
@@ -294,7 +295,7 @@ def _plain_entries(src: Path, issues: list[BuildIssue]) -> list[_Entry]:
                           name=name, file_date=_iso(m.get("version")) or fdate, published=_iso(m.get("published")),
                           valid_from=_iso(m.get("valid_from")), valid_to=_iso(m.get("valid_to")),
                           expired=m.get("status") == "repealed", status=m.get("status") or None,
-                          has_meta=bool(m)))
+                          has_meta=bool(m), level_guessed=not m.get("level")))
     return out
 
 
@@ -614,7 +615,8 @@ def _derive(con: sqlite3.Connection, entries: list[_Entry], source_ids: dict[str
             law_id = f"{name}@{e.region}"
         law = laws.get(law_id)
         if law is None:
-            law = laws[law_id] = _Law(id=law_id, name=name, level=e.level, region=e.region, city=e.city,
+            level = _guess_level(name) if e.level_guessed else e.level
+            law = laws[law_id] = _Law(id=law_id, name=name, level=level, region=e.region, city=e.city,
                                       issuer=e.issuer, source=e.rel.split("/")[0] if e.has_meta else e.rel)
             law.aliases.append((name, "canonical"))
         if e.has_meta and e.name and (e.name.split(" ")[0], "short") not in law.aliases:
