@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from report_factories import finding, make_doc, result_for
 
 from normcheck.rank import (
     RankParams,
@@ -16,6 +15,7 @@ from normcheck.rank import (
     prior,
     score_clauses,
 )
+from tests.report_factories import finding, make_doc, result_for
 
 DOC = make_doc("某市测试办法", [
     ["为了测试，制定本办法。"],

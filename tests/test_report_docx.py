@@ -8,9 +8,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from report_factories import finding, make_doc, result_for
 
 from normcheck.report.docx_report import annotate, opinion, write_docx, write_docx_reports
+from tests.report_factories import finding, make_doc, result_for
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -100,3 +100,7 @@ def test_libreoffice_opens_it(tmp_path: Path) -> None:
     subprocess.run([SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
                    capture_output=True, timeout=120, check=True)
     assert (tmp_path / "out.pdf").stat().st_size > 1000
+    # and LibreOffice sees one comment (annotation) per finding
+    subprocess.run([SOFFICE, "--headless", "--convert-to", "fodt", "--outdir", str(tmp_path), str(out)],
+                   capture_output=True, timeout=120, check=True)
+    assert (tmp_path / "out.fodt").read_text(encoding="utf-8").count("<office:annotation ") == 3

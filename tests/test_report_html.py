@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from report_factories import finding, make_doc, result_for
 
 from normcheck.findings import Result
 from normcheck.report.html import render_html, write_html
+from tests.report_factories import finding, make_doc, result_for
 
 EVIL = "<script>document.body.setAttribute('data-pwned','1')</script>"
 EVIL_IMG = "<img src=x onerror=\"document.body.setAttribute('data-pwned','2')\">"
