@@ -141,7 +141,7 @@ _PNUM = rf"{_LP}{_SP}{_N}{_SP}{_RP}"
 _UNIT = (rf"第{_SP}(?:{_PNUM}(?:{_SP}[、和及]{_SP}{_PNUM}){{0,20}}|{_N}(?:{_SP}、{_SP}{_N}){{0,20}})"
          rf"{_SP}(?:条(?:{_SP}之{_SP}{_N})?|款|项|目)")
 _SEP = rf"{_SP}(?:、|以及|和|及|或者|或|至|到|—|－|～|~){_SP}"
-_ADDRS = rf"{_UNIT}(?:(?:{_SEP}|{_SP}){_UNIT}){{0,40}}"
+_ADDRS = rf"{_UNIT}(?:(?:{_SEP}|{_SP}|{_SP}的{_SP}){_UNIT}){{0,40}}"  # 第四十条的第三款
 
 _TITLE = rf"《(?P<title>(?:[^《》〈〉<>]|〈[^《》〈〉<>]{{1,60}}〉){{1,{MAX_TITLE_LEN}}})》"
 _PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
@@ -204,7 +204,7 @@ def parse_addresses(text: str, base: int = 0, *, doc: Document | None = None) ->
     pending_range: tuple[str, ArticleRef] | None = None  # (unit, last ref) when 至 was seen
     last_unit = ""
     for m in _UNIT_TOKEN.finditer(text):
-        gap = text[pos:m.start()]
+        gap = text[pos:m.start()].replace("的", "")
         is_range = bool(_RANGE_SEP.search(gap)) and bool(refs)
         is_list = bool(gap.strip()) and not is_range
         pos = m.end()

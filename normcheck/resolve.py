@@ -20,7 +20,7 @@ from normcheck.corpus.api import CorpusAPI
 from normcheck.document import Document
 from normcheck.law import Article, Law, LawVersion, Level, Status
 
-__all__ = ["ArticleResolution", "Resolution", "resolve"]
+__all__ = ["ArticleResolution", "Resolution", "document_date", "resolve"]
 
 _ITEM_RE = re.compile(r"[（(]([一二三四五六七八九十]{1,4})[）)]")
 _NATIONAL_ISSUERS = ("国务院", "全国人民代表大会", "全国人大", "国家")
@@ -204,6 +204,14 @@ def _status_on(corpus: CorpusAPI, law: Law, date: str) -> tuple[Status, LawVersi
     return Status.UNKNOWN, versions[-1] if versions else None
 
 
+def document_date(doc: Document) -> str | None:
+    """The date the document's current text speaks from: its latest adoption/amendment/publication
+    date (``DocumentMeta.date`` can miss a later 通过 line of a revised text)."""
+    m = doc.meta
+    dates = [d for d in (m.adopted, m.published, *m.amended) if d]
+    return max(dates) if dates else m.date
+
+
 def resolve(citation: Citation, doc: Document, corpus: CorpusAPI, *, as_of: str, region: str | None,
             kind: Level | None, cited_on: str | None = None) -> Resolution:
     """Resolve one citation of ``doc`` against ``corpus``.
@@ -212,7 +220,7 @@ def resolve(citation: Citation, doc: Document, corpus: CorpusAPI, *, as_of: str,
     date from ``doc.meta.date``, else ``as_of``). Never raises for unknown titles: the resolution
     says ``not_found`` and carries close-match suggestions.
     """
-    cited_on = cited_on or doc.meta.date or as_of
+    cited_on = cited_on or document_date(doc) or as_of
     if cited_on > as_of:
         cited_on = as_of
     if not isinstance(citation, LawCitation):

@@ -72,6 +72,8 @@ INTERNAL_CASES = [
     ("本办法第三条、第五条所称", "self_law", "本办法第三条、第五条", [(3, 0, None, None), (5, 0, None, None)], 1),
     ("本规定第八条至第十条", "self_law", "本规定第八条至第十条",
      [(8, 0, None, None), (9, 0, None, None), (10, 0, None, None)], 1),
+    ("违反本条例第四十条的第三款、第四款规定", "self_law", "本条例第四十条的第三款、第四款",
+     [(40, 0, 3, None), (40, 0, 4, None)], 1),
     ("本条所称", "this_article", "本条", [], 1),
     ("本条第二款规定", "this_article", "本条第二款", [(None, 0, 2, None)], 1),
     ("有前款规定情形", "previous_paragraph", "前款", [], 1),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
-from test_resolve import fake_corpus  # the in-memory CorpusAPI shared with the resolver tests
 
 from normcheck.checks import CheckContext, load_builtin
 from normcheck.checks.references import check_references, reference_findings
@@ -11,6 +13,18 @@ from normcheck.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
 from normcheck.findings import Finding, FindingType, Severity
 from normcheck.law import Level
 from normcheck.numerals import int_to_cn
+
+
+def _load_fake_corpus() -> object:
+    """The in-memory CorpusAPI of tests/test_resolve.py (loaded by path: tests/ is no package)."""
+    spec = importlib.util.spec_from_file_location("_nc_test_resolve", Path(__file__).with_name("test_resolve.py"))
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.fake_corpus
+
+
+fake_corpus = _load_fake_corpus()
 
 
 def build_doc(articles: list[list[str]], *, date: str | None = "2022-01-01", title: str = "测试条例") -> Document:
@@ -95,6 +109,14 @@ LAW_CASES = [
     # not in the corpus: low; a likely typo: medium
     ("依照《某部门管理办法》。", "2026-11-28", [("invalid_reference", "low", "law_not_found")]),
     ("依照《测试处法》。", "2026-11-28", [("invalid_reference", "medium", "law_not_found")]),
+    # the document itself repeals the old law, or keeps it for a transition: no finding
+    ("1999年通过的《中华人民共和国测试合同法》同时废止。", "2026-11-28", []),
+    ("本条例施行前订立的，仍按照《中华人民共和国测试合同法》执行。", "2026-11-28", []),
+    # a short name the document defines itself (以下简称《规则》) is not an unknown law
+    ("按照《某某乘坐规则》（以下简称《规则》）执行，违反《规则》的。", "2026-11-28",
+     [("invalid_reference", "low", "law_not_found")]),
+    # another region's law is not a misspelling of ours
+    ("依照《浙江省测试处罚法》。", "2026-11-28", [("invalid_reference", "low", "law_not_found")]),
     # forms and amendment decisions are not laws
     ("领取《门楼号确认书》。", "2026-11-28", []),
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,7 +24,7 @@ from normcheck.checks import CheckContext, register
 from normcheck.cite import ArticleRef, Citation, InternalReference, LawCitation, find_citations
 from normcheck.document import Document, Node, NodeKind
 from normcheck.findings import Evidence, Finding, FindingType, Severity
-from normcheck.law import Level, Status
+from normcheck.law import Law, Level, Status
 from normcheck.numerals import article_label, int_to_cn
 from normcheck.resolve import Resolution, resolve
 
@@ -101,6 +102,30 @@ def _is_amendment_doc(doc: Document) -> bool:
     return "决定" in title and ("修改" in title or "废止" in title)
 
 
+_OTHER_ARTICLE_RE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+条")
+_DEFINED_RE = re.compile(r"简称[“\"]?《([^《》]{1,40})》")
+_SENTENCE_END = "。；;\n"
+
+
+def _defined_short_names(doc: Document) -> set[str]:
+    return set(_DEFINED_RE.findall(doc.original))
+
+
+def _sentence(doc: Document, start: int, end: int) -> str:
+    t = doc.original
+    s = max(t.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
+    ends = [i for i in (t.find(ch, end) for ch in _SENTENCE_END) if i >= 0]
+    return t[s:min(ends) if ends else len(t)]
+
+
+def _repeal_context(doc: Document, c: LawCitation, successor: Law | None) -> bool:
+    """True when the document itself repeals or replaces the cited law (…同时废止; 本条例施行前…)."""
+    if successor is not None and doc.meta.title and _bare(successor.name) == _bare(doc.meta.title):
+        return True
+    sent = _sentence(doc, c.start, c.end)
+    return any(w in sent for w in ("废止", "施行前", "施行之前", "失效"))
+
+
 # ------------------------------------------------------------------------------------- findings
 def _finding(ftype: FindingType, c: Citation, severity: Severity, confidence: float, message: str,
              evidence: list[Evidence], details: dict[str, Any], start: int | None = None,
@@ -148,6 +173,8 @@ def _internal_findings(doc: Document, c: InternalReference) -> list[Finding]:
                         [Evidence(title, doc.meta.date, target.id or target.label, doc.node_text(target))],
                         {"reason": "missing_paragraph", "ref": ref.label}, ref.start, ref.end))
     elif c.form in ("this_article", "paragraph") and art is not None:
+        if c.form == "paragraph" and _OTHER_ARTICLE_RE.search(doc.node_text(art)[len(art.label):]):
+            return []  # 违反本办法第二十条…（一）违反第一款: the 款 may belong to the other article
         for ref in c.refs:
             if ref.paragraph is not None and ref.article is None and ref.paragraph > n_paras:
                 out.append(_finding(
@@ -176,8 +203,12 @@ def _law_findings(doc: Document, c: LawCitation, res: Resolution, corpus: Any) -
     out: list[Finding] = []
     if res.status == "not_found":
         sug = list(res.suggestions)
+        if c.title in _defined_short_names(doc):  # （以下简称《乘坐规则》）
+            return out
         ratio = difflib.SequenceMatcher(None, _bare(c.title), _bare(sug[0])).ratio() if sug else 0.0
-        typo = ratio >= TYPO_SIMILARITY and _bare(sug[0]) != _bare(c.title)
+        # a misspelling keeps the place name: 上海市…条例 vs 深圳市…条例 is another law, not a typo
+        typo = (ratio >= TYPO_SIMILARITY and _bare(sug[0]) != _bare(c.title)
+                and _bare(sug[0])[:2] == _bare(c.title)[:2])
         msg = f"语料库中未找到《{c.title}》"
         msg += f"，是否指《{sug[0]}》？" if typo else "（可能未收录，请人工核对名称）"
         out.append(_finding(
@@ -193,6 +224,8 @@ def _law_findings(doc: Document, c: LawCitation, res: Resolution, corpus: Any) -
                                     "alternatives": [x.name for x in res.candidates if x.id != law.id]}
     if res.law_status == Status.REPEALED:
         succ = res.successor
+        if _repeal_context(doc, c, succ):
+            return out  # 《旧条例》同时废止 / transitional rules: the document itself replaces it
         penalty = _is_penalty(doc, c.start)
         is_ji = law.level == Level.JUDICIAL_INTERPRETATION
         when = f"已于{law.repealed_on}" if law.repealed_on else "已"
