@@ -193,8 +193,8 @@ def _classify(text: str, family: str, type_: str, basis: str, span: tuple[int, i
             return None
     reason = ""
     for p in sig.refer:
-        m = p.search(before)
-        if m:
+        m = p.search(before + text[start:end])
+        if m and m.start() < len(before):
             reason = f"refers: {m.group(0)[:30]}"
             break
     if not reason:
@@ -207,7 +207,7 @@ def _classify(text: str, family: str, type_: str, basis: str, span: tuple[int, i
         sub_start = _sub_start(text, start, fs)
         if any(p.search(text[max(fs, start - 6):start]) for p in sig.describe):
             reason = "describes a status (被/受…)"
-        elif family != "reserved" and not any(p.search(before) for p in sig.impose):
+        elif family != "reserved" and not any(p.search(before + text[start:end]) for p in sig.impose):
             reason = "mentions, does not impose (no disposition verb before it)"
         elif _is_offence_description(text[sub_start:_next_sub_end(text, end, fe)]):
             reason = "describes a condition (…的)"
