@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from normcheck.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
 from normcheck.errors import Warning_
@@ -62,6 +63,7 @@ _HEAD_KIND = {"编": NodeKind.PART, "分编": NodeKind.SUBPART, "章": NodeKind.
 _HEAD_LEVEL = {NodeKind.PART: 1, NodeKind.SUBPART: 2, NodeKind.CHAPTER: 3, NodeKind.SECTION: 4}
 
 
+@lru_cache(maxsize=8192)
 def _num(s: str) -> int:
     return cn_to_int(s)
 
