@@ -18,7 +18,7 @@ Full-text index — measured on the whole shared corpus (3,2xx law files, 2 core
   — those fall back to a full ``LIKE`` scan;
 - ``bigram`` (our own overlapping-bigram tokens in a contentless ``unicode61`` table): a query is a
   phrase of its bigrams, which is exact substring matching for 2+ characters (runs of CJK text),
-  one-character queries use a prefix query;
+  one-character queries fall back to ``LIKE``;
 - ``jieba`` tokens: not kept — segmenting the corpus with jieba costs tens of seconds more and a
   query misses matches that cross word boundaries (下列事项只能制定法律 vs 制定法律).
 
@@ -689,28 +689,25 @@ _REPEAL_SENT = re.compile(r"[^。；]*同时废止[^。；]*")
 
 
 def _scan_repeals(con: sqlite3.Connection, laws: dict[str, _Law], facts: list[tuple[str, str, str, str]]) -> None:
-    """Find "…《X》同时废止" clauses in the latest version of each law: X repealed on this law's
+    """Find "…《X》同时废止" clauses in every version of each law: X repealed on that version's
     effective date, succeeded by this law. Registry facts win; laws absent from the corpus get a stub."""
     index = _alias_index(laws)
     found: list[tuple[str, str, str | None, str]] = []  # (repealed name, successor id, date, source)
     for law in list(laws.values()):
-        if not law.versions:
-            continue
-        ver = max(law.versions)
-        v = law.versions[ver]
-        if not v["sources"]:
-            continue
-        q = ",".join("?" * len(v["sources"]))
-        rows = con.execute(f"SELECT label, text FROM articles WHERE source_id IN ({q}) AND text LIKE '%同时废止%'",
-                           v["sources"]).fetchall()
-        for label, text in rows:
-            for sent in _REPEAL_SENT.findall(text):
-                before = sent.split("同时废止")[0]
-                eff = _EFFECTIVE.search(text)
-                when = (f"{eff.group(1)}-{int(eff.group(2)):02d}-{int(eff.group(3)):02d}" if eff
-                        else v["valid_from"] or ver)
-                for title in _TITLE_IN.findall(before):
-                    found.append((title, law.id, when, f"{v['path']} {label}"))
+        for ver, v in sorted(law.versions.items()):
+            if not v["sources"]:
+                continue
+            q = ",".join("?" * len(v["sources"]))
+            rows = con.execute(f"SELECT label, text FROM articles WHERE source_id IN ({q}) AND text LIKE '%同时废止%'",
+                               v["sources"]).fetchall()
+            for label, text in rows:
+                for sent in _REPEAL_SENT.findall(text):
+                    before = sent.split("同时废止")[0]
+                    eff = _EFFECTIVE.search(text)
+                    when = (f"{eff.group(1)}-{int(eff.group(2)):02d}-{int(eff.group(3)):02d}" if eff
+                            else v["valid_from"] or ver)
+                    for title in _TITLE_IN.findall(before):
+                        found.append((title, law.id, when, f"{v['path']} {label}"))
     for title, succ_id, when, source in found:
         target = _find(laws, index, title)
         if target is not None and target.id == succ_id:

@@ -103,8 +103,8 @@ def fts_query(tokenizer: str, query: str) -> str | None:
             toks = bigrams(word).split()
             if not toks:
                 continue
-            if len(toks) == 1 and len(toks[0]) == 1:
-                phrases.append(f'"{toks[0]}"*')
+            if len(toks) == 1 and len(toks[0]) == 1 and not toks[0].isascii():
+                return None  # one CJK character: a bigram index cannot find it at the end of a run
             else:
                 phrases.append('"' + " ".join(toks) + '"')
     return " AND ".join(phrases) if phrases else None
