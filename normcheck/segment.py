@@ -221,14 +221,14 @@ def _split_inline(text: str, s: int, e: int, last_article: tuple[int, int] | Non
                 expect_item = num + 1
     if not cuts:
         return [(s, e)]
-    out = []
+    out: list[tuple[int, int]] = []
     prev = s
     for c in cuts:
-        a, b = prev, c
-        while b > a and text[b - 1] in " \t":
-            b -= 1
-        if b > a:
-            out.append((a, b))
+        lo, hi = prev, c
+        while hi > lo and text[hi - 1] in " \t":
+            hi -= 1
+        if hi > lo:
+            out.append((lo, hi))
         prev = c
     out.append((prev, e))
     return out
