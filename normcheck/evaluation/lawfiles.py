@@ -83,7 +83,7 @@ def parse_articles(text: str, law_id: str = "", version: str = "") -> list[tuple
                    m.group(0).strip(), start, end, [s[m.end():]]]
         elif cur and s and not s.startswith("#"):
             cur[4] = end
-            cur[5].append(s)  # type: ignore[union-attr]
+            cur[5].append(s)  # type: ignore[attr-defined]
         elif s.startswith("#") and cur:
             out.append(_mk(cur, law_id, version))
             cur = None
@@ -94,7 +94,7 @@ def parse_articles(text: str, law_id: str = "", version: str = "") -> list[tuple
 
 def _mk(cur: list[object], law_id: str, version: str) -> tuple[Article, int, int]:
     n, suf, label, start, end, lines = cur
-    paras = tuple(lines)  # type: ignore[arg-type]
+    paras: tuple[str, ...] = tuple(lines)  # type: ignore[arg-type]
     art = Article(law_id=law_id, version=version, number=int(n), suffix=int(suf),  # type: ignore[call-overload]
                   label=str(label), text="\n".join(paras), paragraphs=paras)
     return art, int(start), int(end)  # type: ignore[call-overload]

@@ -75,7 +75,7 @@ def match_results(records: Sequence[Record], results: Sequence[dict[str, Any]]) 
     return out
 
 
-def gold_of(rec: Record, types: Sequence[str] | None = None) -> Any:
+def gold_of(rec: Record, types: Sequence[str] | None = None) -> DocGold:
     g = DocGold()
     for lab in rec.labels:
         if types is not None and lab.type not in types:
@@ -128,10 +128,8 @@ def run_check(records: Sequence[Record], *, corpus: str | None = None,
     from normcheck import check
 
     kwargs: dict[str, Any] = {}
-    corpus_obj: Any = None
     if corpus:
-        corpus_obj = _open_corpus(corpus)
-        kwargs["corpus"] = corpus_obj
+        kwargs["corpus"] = corpus  # check() opens (and caches) an index given by path
     out: list[dict[str, Any]] = []
     for i, rec in enumerate(records):
         source = rec.text if rec.text else rec.path
@@ -147,12 +145,3 @@ def run_check(records: Sequence[Record], *, corpus: str | None = None,
         if progress:
             progress(i + 1, len(records))
     return out
-
-
-def _open_corpus(path: str) -> Any:
-    try:
-        from normcheck.corpus.store import Corpus
-    except ImportError:
-        return path  # let check() interpret a path, if it can
-    opener = getattr(Corpus, "open", None)
-    return opener(path) if callable(opener) else Corpus(path)
