@@ -20,6 +20,8 @@ _MONEY_RE = re.compile(_NUM + r"\s*(亿元|万元|元)")
 _MULT_RE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+|半)\s*倍")
 # Families whose signals, in a sentence that ends "…的", describe an offence rather than set anything.
 _DESCRIPTIVE_FAMILIES = ("license", "obligation", "fee")
+# 应当依法取得…许可, 按照国家有关规定办理…批准: an existing licence, not a new one.
+_LICENSE_REFER_RE = re.compile(r"依法|依照|按照[^，。；]{0,8}规定|法律[、和]?(行政)?法规规定")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +205,8 @@ def _classify(text: str, family: str, type_: str, basis: str, span: tuple[int, i
             if m and m.start() < len(before):
                 reason = f"refers: {m.group(0)[:30]}"
                 break
+    if not reason and family == "license" and _LICENSE_REFER_RE.search(text[start:end]):
+        reason = "refers: " + _LICENSE_REFER_RE.search(text[start:end]).group(0)  # type: ignore[union-attr]
     if not reason and family in ("penalty", "compulsion", "reserved"):
         sub_start = _sub_start(text, start, fs)
         if any(p.search(text[max(fs, start - 6):start]) for p in sig.describe):

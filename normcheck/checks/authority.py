@@ -108,7 +108,7 @@ def _decide(act: Act, kind: Level, ctx: CheckContext, tables: AuthorityTables
         details["relied_on"] = ("省级人大常委会规定的规章罚款限额；若法律、法规已对该行为规定罚款，"
                                 "规章可在其幅度内作具体规定（行政处罚法第十四条第一款），请核对上位法")
     if act.type in _WEAK_TYPES:
-        sev = min(sev, _WEAK_TYPES[act.type], key=lambda s: -s.weight)
+        sev = min(sev, _WEAK_TYPES[act.type], key=lambda s: s.weight)
         conf = min(conf, 0.3)
     if act.deferred:
         sev = _LOWER[sev]
