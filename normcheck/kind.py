@@ -60,7 +60,8 @@ def regions() -> dict[str, dict[str, object]]:
 def _city_index() -> dict[str, str]:
     out: dict[str, str] = {}
     for prov, row in regions().items():
-        for city in row["cities"]:  # type: ignore[union-attr]
+        cities = row["cities"]
+        for city in cities if isinstance(cities, list) else []:
             out[str(city)] = prov
     return out
 
@@ -105,15 +106,15 @@ def find_place(text: str) -> Place:
             break
     if best is None:
         return Place(None, None)
-    _, prov, city, ev = best
-    if city is None and prov is not None:
+    _, found_prov, city, ev = best
+    if city is None and found_prov is not None:
         # 浙江省杭州市人民政府: the city follows the province
         rest = text[best[0]:best[0] + 12]
         for c, p in cities.items():
-            if p == prov and c in rest:
+            if p == found_prov and c in rest:
                 city = c
                 break
-    return Place(prov, city, ev)
+    return Place(found_prov, city, ev)
 
 
 def infer_issuer(doc: Document) -> str:
