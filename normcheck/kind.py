@@ -88,12 +88,12 @@ def find_place(text: str) -> Place:
         return Place(None, None)
     cities = _city_index()
     best: tuple[int, str | None, str | None, str] | None = None
-    for city, prov in cities.items():
-        for m in re.finditer(re.escape(city), text):
+    for cname, cprov in cities.items():
+        for m in re.finditer(re.escape(cname), text):
             # A city name must be followed by 市/州 or open the text (杭州西湖…, 宁波杭州湾新区条例).
             nxt = text[m.end():m.end() + 1]
             if m.start() == 0 or nxt in ("市", "州") or text[m.start() - 1] in "《（(":
-                cand = (m.start(), prov, city, text[m.start():m.end() + 1])
+                cand = (m.start(), cprov, cname, text[m.start():m.end() + 1])
                 if best is None or cand[0] < best[0]:
                     best = cand
                 break
@@ -106,7 +106,9 @@ def find_place(text: str) -> Place:
             break
     if best is None:
         return Place(None, None)
-    _, found_prov, city, ev = best
+    found_prov: str | None = best[1]
+    city: str | None = best[2]
+    ev = best[3]
     if city is None and found_prov is not None:
         # 浙江省杭州市人民政府: the city follows the province
         rest = text[best[0]:best[0] + 12]
