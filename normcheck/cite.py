@@ -166,9 +166,10 @@ _BASIS_RE = re.compile(
 _RESERVE_RE = re.compile(rf"{_LIST}另有规定")
 
 _LAW_SUFFIXES = ("法", "条例", "规定", "办法", "细则", "规则", "决定", "决议", "解释", "章程", "规程", "准则",
-                 "纲要", "意见", "通知", "批复", "公约", "协定", "宪法", "法典", "令",
-                 "目录", "标准", "规划", "方案", "答复")
-_NOT_LAW_SUFFIXES = ("书", "证", "表", "单", "卡", "簿", "册", "函", "报告", "合同")
+                 "意见", "通知", "批复", "公约", "协定", "宪法", "法典", "令", "答复")
+# plans, catalogues and technical standards are cited in 《》 too, but are no laws
+_NOT_LAW_SUFFIXES = ("书", "证", "表", "单", "卡", "簿", "册", "函", "报告", "合同", "目录", "标准", "规划",
+                     "方案", "纲要", "大纲", "规程")
 _TRAILING_PAREN = re.compile(r"[（(][^（）()]{0,20}[）)]$")
 _LABEL_AFTER = re.compile(r"[ \t\u3000]")
 # A bare 第X条 right after another law's name written without 《》 (依照行政处罚法第三十条) or after

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -20,6 +21,7 @@ from normcheck.checks.references import reference_findings
 from normcheck.cite import InternalReference, LawCitation, UnnamedBasis, find_citations
 from normcheck.corpus.store import Corpus
 from normcheck.law import Level
+from normcheck.resolve import document_date
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SRC = REPO.parent / "shared" / "corpora" / "lawrefbook"
@@ -68,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skip {path.name}: {exc}", file=sys.stderr)
             continue
         kind = infer_kind(doc)[0] or Level.LOCAL_REGULATION
-        own = doc.meta.date
+        # the version date in the file name, else the latest date in the preamble
+        m = re.search(r"\((\d{4}-\d{2}-\d{2})\)\.md$", path.name)
+        own = max(d for d in (m.group(1) if m else None, document_date(doc)) if d) \
+            if (m or document_date(doc)) else None
         if args.as_of == "own":
             if not own:
                 no_date += 1

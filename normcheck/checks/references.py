@@ -203,8 +203,8 @@ def _law_findings(doc: Document, c: LawCitation, res: Resolution, corpus: Any) -
     out: list[Finding] = []
     if res.status == "not_found":
         sug = list(res.suggestions)
-        if c.title in _defined_short_names(doc):  # （以下简称《乘坐规则》）
-            return out
+        if c.title in _defined_short_names(doc) or _repeal_context(doc, c, None):
+            return out  # （以下简称《乘坐规则》）; 《旧规定》同时废止
         ratio = difflib.SequenceMatcher(None, _bare(c.title), _bare(sug[0])).ratio() if sug else 0.0
         # a misspelling keeps the place name: 上海市…条例 vs 深圳市…条例 is another law, not a typo
         typo = (ratio >= TYPO_SIMILARITY and _bare(sug[0]) != _bare(c.title)
