@@ -132,6 +132,7 @@ class Document:
     path: str | None = None
     warnings: list[Warning_] = field(default_factory=list)
     _index: dict[str, Node] | None = field(default=None, repr=False)
+    _units: list[tuple[Node, list[Node]]] | None = field(default=None, repr=False)
 
     def node_text(self, node: Node) -> str:
         return self.original[node.start:node.end]
@@ -144,13 +145,49 @@ class Document:
     def articles(self) -> list[Node]:
         return list(self.nodes(NodeKind.ARTICLE))
 
+    def clause_units(self) -> list[tuple[Node, list[Node]]]:
+        """Every addressed unit with text of its own, with its clause ancestors, in document order.
+
+        That is each 条/款/项/目/点 with no clause children, and — as a childless copy of the
+        parent spanning only the lead-in — the text a clause has before its first child
+        ("有下列行为之一的，处一千元罚款：" before the items). The lead-in keeps the parent's ID.
+        """
+        if self._units is None:
+            out: list[tuple[Node, list[Node]]] = []
+
+            def visit(node: Node, anc: list[Node]) -> None:
+                is_clause = node.kind in CLAUSE_KINDS
+                kids = [c for c in node.children if c.kind in CLAUSE_KINDS]
+                if is_clause and not kids:
+                    out.append((node, anc))
+                    return
+                if is_clause:
+                    lead = self._lead_in(node, kids[0].start)
+                    if lead is not None:
+                        out.append((lead, anc))
+                nxt = [*anc, node] if is_clause else anc
+                for child in node.children:
+                    visit(child, nxt)
+
+            visit(self.root, [])
+            self._units = out
+        return self._units
+
+    def _lead_in(self, node: Node, child_start: int) -> Node | None:
+        end = child_start
+        while end > node.start and self.original[end - 1].isspace():
+            end -= 1
+        own = self.original[node.start:end].strip()
+        if node.label and own.startswith(node.label):
+            own = own[len(node.label):].strip()
+        if not own:
+            return None
+        return Node(kind=node.kind, start=node.start, end=end, number=node.number, suffix=node.suffix,
+                    label=node.label, id=node.id, heading=node.heading)
+
     def clauses(self) -> list[Node]:
-        """The finest addressed units: every 条/款/项/目/点 node with no clause children."""
-        out = []
-        for node in self.root.walk():
-            if node.kind in CLAUSE_KINDS and not any(c.kind in CLAUSE_KINDS for c in node.children):
-                out.append(node)
-        return out
+        """The finest addressed units with text of their own (see :meth:`clause_units`)."""
+        return [node for node, _ in self.clause_units()]
 
     def clause(self, clause_id: str) -> Node:
         """Look a clause up by its stable ID (``第十二条第二款第（三）项``). Raises ``KeyError``."""

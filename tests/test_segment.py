@@ -95,10 +95,18 @@ def test_offsets_point_into_original_after_normalisation() -> None:
     assert doc.node_text(doc.clause("第二条")) == "第２条\u3000乙。"
 
 
-def test_clauses_are_finest_units() -> None:
+def test_clauses_are_finest_units_with_lead_ins() -> None:
+    # The lead-in of a paragraph with items ("丙：") has text of its own: it is a clause too,
+    # spanning only that text and keeping the paragraph's ID.
     doc = segment_text("第一条　甲。\n第二条　乙。\n丙：\n（一）丁；\n（二）戊。")
-    assert [c.id for c in doc.clauses()] == ["第一条", "第二条第一款", "第二条第二款第（一）项",
+    assert [c.id for c in doc.clauses()] == ["第一条", "第二条第一款", "第二条第二款", "第二条第二款第（一）项",
                                               "第二条第二款第（二）项"]
+    assert [doc.node_text(c) for c in doc.clauses()][2] == "丙："
+
+
+def test_bare_article_label_is_no_lead_in() -> None:
+    doc = segment_text("第一条\n甲。\n乙。")
+    assert [c.id for c in doc.clauses()] == ["第一条第一款", "第一条第二款"]
 
 
 def test_segment_path_or_text(tmp_path: Path) -> None:
