@@ -109,10 +109,10 @@ class DocumentMeta:
 
     @property
     def date(self) -> str | None:
-        """The document's own date: last amendment, else adoption/publication, else effect."""
-        if self.amended:
-            return self.amended[-1]
-        return self.adopted or self.published or self.effective
+        """The document's own date: the latest of its adoption, amendment and publication dates,
+        else its effective date (a preamble may carry several 通过 lines; the last one counts)."""
+        dates = [d for d in (self.adopted, *self.amended, self.published) if d]
+        return max(dates) if dates else self.effective
 
 
 @dataclass(slots=True)

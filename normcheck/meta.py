@@ -108,7 +108,8 @@ def extract_meta(doc: Document) -> DocumentMeta:
     for ev, iso, _ in events:
         if ev == "通过" and meta.adopted is None:
             meta.adopted = iso
-        elif ev in ("修正", "修订"):
+        elif ev in ("修正", "修订") or (ev == "通过" and iso > (meta.adopted or "")):
+            # a later 通过 line adopts a revised text: it dates a new version like 修订
             if iso not in meta.amended:
                 meta.amended.append(iso)
         elif ev in ("公布", "发布") and meta.published is None:
