@@ -50,6 +50,13 @@ def _topic(title: str) -> str:
     return t
 
 
+def topic_overlap(doc_title: str, law_name: str) -> float:
+    """Share of the document topic's bigrams found in the law's topic (上海市产品质量条例 vs
+    中华人民共和国产品质量法 -> 1.0); 0 when either is empty."""
+    q, g = set(_grams(_topic(doc_title), 2)), set(_grams(_topic(law_name), 2))
+    return len(q & g) / len(q) if q and g else 0.0
+
+
 def _grams(t: str, n: int) -> list[str]:
     return [t[i:i + n] for i in range(len(t) - n + 1)]
 
@@ -285,28 +292,32 @@ def superior_index(corpus: Any, kind: Level | None, region: str | None, as_of: s
 # ---------------------------------------------------------------------------------------------
 # Alignment of one clause
 
+#: Matching blocks shorter than this do not count towards coverage (chance matches of 1-2 characters).
+MIN_BLOCK = 3
+
+
+def coverage(clause_text: str, superior_text: str) -> float:
+    """Share of the clause's characters (punctuation removed) found, in order, in the superior text,
+    counting only runs of at least :data:`MIN_BLOCK` characters."""
+    a, b = clean(clause_text), clean(superior_text)
+    if not a or not b:
+        return 0.0
+    sm = SequenceMatcher(None, a, b, autojunk=False)
+    return sum(m.size for m in sm.get_matching_blocks() if m.size >= MIN_BLOCK) / len(a)
+
+
 def best_paragraph(clause_text: str, article: Article) -> tuple[int, float]:
-    """The superior paragraph that best covers the clause: (index or -1 for the whole text, coverage)."""
-    cands: list[tuple[int, str]] = [(-1, article.text)]
+    """The superior paragraph that best covers the clause: (index, or -1 for the whole text; coverage).
+    A single paragraph wins ties with the whole article (a tighter pair to compare)."""
+    best, best_cov = -1, coverage(clause_text, article.text)
     if len(article.paragraphs) > 1:
-        cands += list(enumerate(article.paragraphs))
-    a = clean(clause_text)
-    if not a:
-        return -1, 0.0
-    best, best_cov = -1, -1.0
-    for i, txt in cands:
-        b = clean(txt)
-        sm = SequenceMatcher(None, a, b, autojunk=False)
-        matched = sum(m.size for m in sm.get_matching_blocks())
-        # coverage of the clause, lightly penalised when the superior text is much longer
-        cov = matched / len(a)
-        fit = cov - 0.1 * max(0.0, (len(b) - matched) / max(len(b), 1)) * (i != -1 or len(cands) == 1)
-        if fit > best_cov + 1e-9 or (i != -1 and abs(fit - best_cov) < 1e-9):
-            best, best_cov = i, fit
-    # report plain coverage for the chosen text
-    chosen = article.paragraphs[best] if best >= 0 else article.text
-    sm = SequenceMatcher(None, a, clean(chosen), autojunk=False)
-    return best, sum(m.size for m in sm.get_matching_blocks()) / len(a)
+        for i, txt in enumerate(article.paragraphs):
+            cov = coverage(clause_text, txt)
+            if cov >= best_cov - 0.02:
+                best, best_cov = i, max(cov, best_cov if best == -1 else cov)
+    if best >= 0:
+        best_cov = coverage(clause_text, article.paragraphs[best])
+    return best, best_cov
 
 
 def hide_citations(text: str) -> str:
@@ -315,9 +326,11 @@ def hide_citations(text: str) -> str:
 
 
 def align(clause_text: str, index: SuperiorIndex, *, cited: Iterable[tuple[Law, LawVersion, Article]] = (),
-          limit: int = 5, method: str = "combined") -> list[Alignment]:
+          limit: int = 5, method: str = "combined", prior: np.ndarray | None = None,
+          mask: np.ndarray | None = None) -> list[Alignment]:
     """Superior provisions for one clause, best first: cited articles (score 1.0) then retrieved
-    ones (no duplicates). ``index`` comes from :func:`superior_index`."""
+    ones (no duplicates). ``index`` comes from :func:`superior_index`; ``prior`` from
+    :meth:`SuperiorIndex.law_prior` of the document title; ``mask`` restricts the entries."""
     if limit < 1:
         raise ValueError("limit must be >= 1")
     out: list[Alignment] = []
@@ -330,7 +343,8 @@ def align(clause_text: str, index: SuperiorIndex, *, cited: Iterable[tuple[Law, 
         p, cov = best_paragraph(clause_text, art)
         out.append(Alignment(law, version, art, 1.0, "citation", cov, p))
     query = hide_citations(clause_text)
-    for i, score, scores in index.search(query, k=limit + len(out), method=method):
+    for i, score, scores in index.search(query, k=limit + len(out), method=method, prior=prior,
+                                         mask=mask):
         e = index.entries[i]
         if e.key in seen:
             continue

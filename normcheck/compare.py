@@ -97,7 +97,7 @@ class Difference:
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _NUM = rf"(?:\d+(?:\.\d+)?(?:万|亿)?|[{_CN_NUM}]+)"
-_UNIT = r"(?:个工作日|工作日|个月|个小时|小时|周岁|万元|亿元|元|日|天|周|月|年|岁|倍|%|％|次|人|名|户|家|项)"
+_UNIT = r"(?:个工作日|工作日|个月|个小时|小时|周岁|万元|亿元|元|日|天|周|月|年|岁|倍|%|％|次|人|名|户|家)"
 _QTY_RE = re.compile(rf"(?P<pct>百分之[{_CN_NUM}点\d.]+)|(?P<num>{_NUM})(?P<unit>{_UNIT})")
 _BEFORE_BOUND = re.compile(r"(不得超过|不超过|不多于|最多|最高|至多|不少于|不低于|至少|最低|年满|不满|未满|"
                            r"不足|低于|超过|高于|满)$")
@@ -110,7 +110,7 @@ _UNIT_BASE: dict[str, tuple[str, float]] = {
     "小时": ("time", 1 / 24), "个小时": ("time", 1 / 24),
     "周岁": ("age", 1.0), "岁": ("age", 1.0), "倍": ("times", 1.0), "%": ("percent", 1.0),
     "％": ("percent", 1.0), "次": ("count", 1.0), "人": ("count", 1.0), "名": ("count", 1.0),
-    "户": ("count", 1.0), "家": ("count", 1.0), "项": ("count", 1.0),
+    "户": ("count", 1.0), "家": ("count", 1.0),
 }
 _BOUND_CANON = {
     "以上": "ge", "不少于": "ge", "不低于": "ge", "至少": "ge", "最低": "ge", "年满": "ge", "满": "ge",
@@ -162,7 +162,9 @@ def quantities(text: str) -> list[Quantity]:
         nxt = text[e:e + 1]
         if unit in ("年", "月", "日") and (prev in "年月" or re.match(r"[\d" + _CN_NUM + "]", nxt)):
             continue  # a date
-        if unit in ("人", "名", "家", "项", "次", "户") and num in ("一",) and not re.match(r"[以内上下]", nxt):
+        if prev == "第" or text[s - 2:s] == "第（":
+            continue  # an ordinal (第五项, 第三次), not a quantity
+        if unit in ("人", "名", "家", "次", "户") and num in ("一",) and not re.match(r"[以内上下]", nxt):
             continue  # 一人/一次 as a word, not a threshold
         value = _parse_num(num)
         if value is None:
@@ -299,8 +301,8 @@ _EXCEPTION_RE = re.compile(
     r"(?:但是?|除)[^。；]{0,60}?(?:的)?除外"
     r"|(?:法律|行政法规|法规|国家|国务院)[^。；，]{0,20}另有规定的[，,]?(?:从其规定|依照其规定|适用其规定|除外)?")
 _CONDITION_RE = re.compile(
-    r"经[^，。；]{1,20}(?:同意|批准|审核|核准|许可|备案|认定)|并且|且|方可|才能|具有|具备|取得|持有|户籍|居住证|"
-    r"学历|前提|条件|须经|需经|须具备|需具备|须提供|需提供|还应|另行|同时|缴纳|保证金|押金|担保")
+    r"经(?!营|济|费|常|过|历|验|手|纪|销|办)[^，。；]{1,20}(?:同意|批准|审核|核准|许可|备案|认定)|并且|且|方可|才能|"
+    r"具有|具备|取得|持有|户籍|居住证|学历|前提|条件|须经|需经|须具备|需具备|须提供|需提供|缴纳|保证金|押金|担保")
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +355,18 @@ def _context_agrees(a: str, sa: tuple[int, int], b: str, sb: tuple[int, int], n:
     return after_ok or before_ok
 
 
+def _after_agrees(a: str, ea: int, b: str, eb: int, n: int = 3) -> bool:
+    """The words governed by a modal verb agree (不得【擅自】 vs 可以【擅自】)."""
+    x, y = a[ea:ea + n], b[eb:eb + n]
+    return bool(x) and bool(y) and sum(1 for c in set(x) if c in y) >= min(2, len(x), len(y))
+
+
+def _conduct(text: str, pos: int) -> str:
+    """The words before a fine in its sentence (the conduct it punishes)."""
+    s = max(text.rfind(c, 0, pos) for c in "。；;\n") + 1
+    return text[s:pos]
+
+
 def _counterpart(al: _Aligner, s: int, e: int, spans: list[tuple[int, int]]) -> int | None:
     lo, hi = al.map_span(s, e)
     best, dist = None, 10**9
@@ -382,15 +396,19 @@ def compare(clause_text: str, superior_text: str) -> list[Difference]:
     fine_qb = {i for f in fb for i in f.qty_ids}
 
     # fines
+    b_ranges = {(g.lo, g.hi, g.category) for g in fb}
     for f in fa:
-        if not al.changed(f.start, f.end):
-            continue
+        if not al.changed(f.start, f.end) or (f.lo, f.hi, f.category) in b_ranges:
+            continue  # unchanged, or restating another of the superior's fines
         k = _counterpart(al, f.start, f.end, [(g.start, g.end) for g in fb])
         if k is None or fb[k].category != f.category:
             continue
         g = fb[k]
         if (f.lo, f.hi) == (g.lo, g.hi):
             continue
+        ca, cb = _conduct(a, f.start), _conduct(b, g.start)
+        if min(len(ca), len(cb)) >= 6 and _sim(ca, cb) < 0.5:
+            continue  # a fine for other conduct
         if f.hi > g.hi:
             d, note = Direction.WIDER_PENALTY, "罚款上限高于上位法"
         elif f.lo < g.lo:
@@ -402,6 +420,12 @@ def compare(clause_text: str, superior_text: str) -> list[Difference]:
 
     # other quantities
     qb_free = [q for q in qb if q.start not in fine_qb]
+    # one-to-one: a clause quantity equal to a superior one consumes it first
+    for q in qa:
+        same = next((p for p in qb_free if p.category == q.category and abs(p.base - q.base) < 1e-9), None)
+        if same is not None and q.start not in fine_qa:
+            qb_free.remove(same)
+            fine_qa.add(q.start)  # settled
     for q in qa:
         if q.start in fine_qa or not al.changed(q.start, q.end + 2):
             continue
@@ -441,7 +465,7 @@ def compare(clause_text: str, superior_text: str) -> list[Difference]:
             continue
         bs, be, bw = mb[k]
         ca, cb = _MODAL_CLASS[w], _MODAL_CLASS[bw]
-        if ca == cb or not _context_agrees(a, (s, e), b, (bs, be)):
+        if ca == cb or not _after_agrees(a, e, b, be):
             continue
         d = _modal_direction(cb, ca, actor(b, bs))
         out.append(Difference(DiffKind.MODALITY, d, (s, e), (bs, be), w, bw,
@@ -507,6 +531,8 @@ def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
         seg = a[i1:i2]
         if i2 - i1 < 2 or i2 - i1 < (j2 - j1) + 2 or any(x <= i1 and i2 <= y for x, y in ex_spans_a):
             continue
+        if re.search(r"[。\n]", seg):  # a whole sentence added: elaboration, not a condition
+            continue
         m = _CONDITION_RE.search(seg)
         if not m or _CONDITION_RE.search(b[max(0, j1 - 2):j2 + 2]):
             continue
@@ -524,11 +550,21 @@ def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
         m = _CONDITION_RE.search(seg)
         if not m or not m.group(0).startswith("经") or _CONDITION_RE.search(a[max(0, i1 - 2):i2 + 2]):
             continue
-        if not _neighbourhood_shared(al, j1, j2, side="b"):
-            continue
+        if re.search(r"[。；;\n]", seg) or len(seg) > 30 or seg.count("，") > 1 or not _interior(al, j1, j2):
+            continue  # a partial restatement leaves whole sentences out: not a dropped condition
         out.append(Difference(DiffKind.CONDITION_DROPPED, Direction.LOOSER_ON_CITIZENS, (i1, i2), (j1, j2),
                               a[i1:i2], seg, f"删去了上位法规定的条件：{seg}"))
     return out
+
+
+def _interior(al: _Aligner, j1: int, j2: int, n: int = 4) -> bool:
+    """A superior span [j1, j2) lies inside the aligned region: shared text on both sides."""
+    before = after = 0
+    for t, _, _, b1, b2 in al.ops:
+        if t == "equal":
+            before += max(0, min(j1, b2) - max(j1 - n, b1))
+            after += max(0, min(j2 + n, b2) - max(j2, b1))
+    return before >= min(n, j1) and j1 > 0 and after >= min(n, len(al.b) - j2) and j2 < len(al.b)
 
 
 def _sim(x: str, y: str) -> float:
