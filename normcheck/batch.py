@@ -342,9 +342,9 @@ def run_batch(
     todo: list[int] = []
     checked_now: set[int] = set()
     for i, (it, sha) in enumerate(zip(items, shas, strict=True)):
-        loc = by_key.get((sha, it.path)) or by_sha.get(sha) if sha else None
-        if loc is not None and not loc.error:
-            chosen[i] = loc
+        found = by_key.get((sha, it.path)) or by_sha.get(sha) if sha else None
+        if found is not None and not found.error:
+            chosen[i] = found
             summary.resumed += 1
         else:
             todo.append(i)
@@ -416,10 +416,11 @@ def run_batch(
     try:
         lines: list[bytes] = []
         if out is not None:
-            for i, loc in enumerate(chosen):
-                assert loc is not None
-                lines.append(_with_path(_read_loc(loc, handles), items[i].path))
-                if loc.file != str(journal) or i not in checked_now:
+            for i, got in enumerate(chosen):
+                if got is None:  # cannot happen: every input was checked or taken over above
+                    raise RuntimeError(f"no result for {items[i].path}")
+                lines.append(_with_path(_read_loc(got, handles), items[i].path))
+                if i not in checked_now:
                     _add_to_summary(summary, json.loads(lines[-1]))
             lines += [_read_loc(loc, handles) for loc in extras]
             _write_output(Path(out), fmt, lines)
