@@ -173,7 +173,8 @@ def infer_kind(doc: Document) -> tuple[Level | None, str]:
     if _NORMDOC_TITLE_RE.search(title) and not (is_congress and title.endswith("决定")):
         return Level.NORMATIVE_DOCUMENT, f"标题以“{_NORMDOC_TITLE_RE.search(title).group(0)}”结尾（通知/意见/方案类）"  # type: ignore[union-attr]
     if _REG_TITLE_RE.search(title) or (is_congress and _RULE_TITLE_RE.search(title + "")):
-        if place.city or "自治州" in title or "自治州" in issuer:
+        unnamed_city = not place.province and bool(re.search(r"市人民代表大会|市人大", issuer + pre))
+        if place.city or unnamed_city or "自治州" in title or "自治州" in issuer:
             return Level.MUNICIPAL_REGULATION, f"人大常委会制定的条例/规定，设区的市（{where}）"
         if place.province or is_congress:
             return Level.LOCAL_REGULATION, f"人大常委会制定的条例/规定，省级（{where}）"
@@ -187,6 +188,9 @@ def infer_kind(doc: Document) -> tuple[Level | None, str]:
                 return Level.NORMATIVE_DOCUMENT, f"县级人民政府（{issuer}）无规章制定权"
             if place.city:
                 return Level.MUNICIPAL_RULE, f"设区的市人民政府（{where}）以政府令发布的办法/规定"
+            if not place.province and re.search(r"市人民政府", issuer + pre):
+                return Level.MUNICIPAL_RULE, ("市人民政府（未识别地名，非直辖市按设区的市处理）"
+                                              "以政府令或常务会议通过的办法/规定")
             return Level.PROVINCIAL_RULE, f"省级人民政府（{where}）以政府令发布的办法/规定"
         if is_gov or re.search(r"(厅|局|委员会|办公室|办公厅)$", issuer):
             return Level.NORMATIVE_DOCUMENT, f"{issuer or '机关'}发布的办法/规定，无政府令（按规范性文件处理）"
