@@ -1,0 +1,297 @@
+"""Train the pair classifier: a plain torch loop (no accelerate), seeded, metrics per split, a model
+card and safetensors weights on save."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from normcheck.ml.configuration import LABELS, pair_config
+from normcheck.ml.data import PairExample
+from normcheck.ml.metrics import classification_metrics
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class PairTrainingArguments:
+    """What ``normcheck train pair`` and ``scripts/train_pair.py`` accept."""
+
+    out_dir: str = field(default="models/pair-tiny", metadata={"help": "Folder the model is saved in."})
+    base_model: str | None = field(default=None, metadata={
+        "help": "A local HF checkpoint folder to fine-tune (safetensors); else a tiny encoder from scratch."})
+    epochs: float = field(default=3.0, metadata={"help": "Passes over the training split."})
+    max_steps: int | None = field(default=None, metadata={"help": "Stop after this many optimiser steps."})
+    batch_size: int = field(default=32, metadata={"help": "Training pairs per step."})
+    eval_batch_size: int = field(default=128, metadata={"help": "Pairs per batch when evaluating."})
+    learning_rate: float = field(default=5e-4, metadata={"help": "Peak AdamW learning rate (linear decay)."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    warmup_ratio: float = field(default=0.06, metadata={"help": "Share of steps with a linear warm-up."})
+    max_length: int = field(default=256, metadata={"help": "Tokens per pair ([CLS] a [SEP] b [SEP]), truncated."})
+    hidden_size: int = field(default=128, metadata={"help": "Encoder width (from scratch only)."})
+    num_layers: int = field(default=2, metadata={"help": "Encoder layers (from scratch only)."})
+    num_heads: int = field(default=4, metadata={"help": "Attention heads (from scratch only)."})
+    vocab_min_freq: int = field(default=2, metadata={"help": "A character enters the vocabulary from this count."})
+    vocab_max_size: int = field(default=8000, metadata={"help": "Vocabulary size cap (from scratch only)."})
+    seed: int = field(default=0, metadata={"help": "Seed for data order and initialisation."})
+    threads: int | None = field(default=None, metadata={"help": "torch CPU threads (default: torch's)."})
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.epochs > 0, "epochs must be > 0"),
+            (self.max_steps is None or self.max_steps > 0, "max_steps must be > 0 or None"),
+            (self.batch_size > 0 and self.eval_batch_size > 0, "batch sizes must be > 0"),
+            (0 < self.learning_rate < 1, "learning_rate must be in (0, 1)"),
+            (self.weight_decay >= 0, "weight_decay must be >= 0"),
+            (0 <= self.warmup_ratio < 1, "warmup_ratio must be in [0, 1)"),
+            (16 <= self.max_length <= 4096, "max_length must be in [16, 4096]"),
+            (self.hidden_size > 0 and self.num_layers > 0 and self.num_heads > 0,
+             "hidden_size, num_layers and num_heads must be > 0"),
+            (self.hidden_size % max(1, self.num_heads) == 0, "hidden_size must be a multiple of num_heads"),
+            (self.vocab_min_freq >= 1 and self.vocab_max_size > 16, "vocab_min_freq >= 1, vocab_max_size > 16"),
+            (self.threads is None or self.threads > 0, "threads must be > 0 or None"),
+        ]
+        bad = [msg for ok, msg in checks if not ok]
+        if bad:
+            raise ValueError("invalid training arguments: " + "; ".join(bad))
+
+
+@dataclass
+class TrainResult:
+    out_dir: Path
+    metrics: dict[str, dict[str, Any]]  # split -> classification metrics
+    steps: int
+    train_seconds: float
+    n_params: int
+    history: list[dict[str, float]]
+
+
+def set_seed(seed: int) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _encode(tok: Any, pairs: Sequence[PairExample], max_length: int) -> list[dict[str, list[int]]]:
+    if not pairs:
+        return []
+    enc = tok([p.text_a for p in pairs], [p.text_b for p in pairs], truncation="longest_first",
+              max_length=max_length, padding=False, return_token_type_ids=True, return_attention_mask=False)
+    return [{"input_ids": i, "token_type_ids": t} for i, t in zip(enc["input_ids"], enc["token_type_ids"],
+                                                                 strict=True)]
+
+
+def _collate(items: Sequence[dict[str, list[int]]], pad_id: int) -> dict[str, Any]:
+    import torch
+
+    n = max(len(x["input_ids"]) for x in items)
+    ids = torch.full((len(items), n), pad_id, dtype=torch.long)
+    types = torch.zeros((len(items), n), dtype=torch.long)
+    mask = torch.zeros((len(items), n), dtype=torch.long)
+    for r, x in enumerate(items):
+        k = len(x["input_ids"])
+        ids[r, :k] = torch.tensor(x["input_ids"])
+        types[r, :k] = torch.tensor(x["token_type_ids"])
+        mask[r, :k] = 1
+    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
+
+
+def _batches(n: int, lengths: Sequence[int], size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar length (less padding): sort within chunks of 50 batches."""
+    order = list(range(n))
+    rng.shuffle(order)
+    out: list[list[int]] = []
+    chunk = size * 50
+    for c in range(0, n, chunk):
+        part = sorted(order[c:c + chunk], key=lambda i: lengths[i])
+        out += [part[i:i + size] for i in range(0, len(part), size)]
+    rng.shuffle(out)
+    return out
+
+
+def predict_proba(model: Any, tok: Any, pairs: Sequence[tuple[str, str]], *, batch_size: int = 128,
+                  max_length: int | None = None) -> list[list[float]]:
+    """Class probabilities (config id order) for (text_a, text_b) pairs, in input order."""
+    import torch
+
+    if not pairs:
+        return []
+    max_length = max_length or int(model.config.max_position_embeddings)
+    items = _encode(tok, [PairExample(a, b, "") for a, b in pairs], max_length)
+    order = sorted(range(len(items)), key=lambda i: len(items[i]["input_ids"]))
+    out: list[list[float]] = [[] for _ in items]
+    model.eval()
+    with torch.inference_mode():
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            batch = _collate([items[i] for i in idx], tok.pad_token_id)
+            probs = torch.softmax(model(**batch).logits.float(), dim=-1).tolist()
+            for i, p in zip(idx, probs, strict=True):
+                out[i] = p
+    return out
+
+
+def evaluate(model: Any, tok: Any, pairs: Sequence[PairExample], *, batch_size: int = 128,
+             max_length: int | None = None) -> dict[str, Any]:
+    """Classification metrics of ``model`` on ``pairs`` (labels from the model's config)."""
+    id2label = {int(k): v for k, v in model.config.id2label.items()}
+    labels = [id2label[i] for i in sorted(id2label)]
+    probs = predict_proba(model, tok, [(p.text_a, p.text_b) for p in pairs], batch_size=batch_size,
+                          max_length=max_length)
+    pred = [labels[max(range(len(p)), key=p.__getitem__)] for p in probs]
+    return classification_metrics([p.label for p in pairs], pred, labels)
+
+
+def train_pair(args: PairTrainingArguments, splits: dict[str, list[PairExample]], *,
+               progress: Progress | None = None, extra_card: str = "") -> TrainResult:
+    """Train on ``splits["train"]``, evaluate every split, save to ``args.out_dir``."""
+    import torch
+
+    from normcheck.ml.modeling import build_model, from_base
+    from normcheck.ml.tokenization import build_tokenizer
+
+    train = splits.get("train") or []
+    if not train:
+        raise ValueError("the training split is empty; give pairs with split 'train' (or no split)")
+    say = progress or (lambda _m: None)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    set_seed(args.seed)
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.base_model:
+        from transformers import AutoTokenizer
+
+        from normcheck.ml.load import check_model_dir
+
+        tok = AutoTokenizer.from_pretrained(str(check_model_dir(args.base_model)), local_files_only=True)
+        model = from_base(args.base_model, LABELS)
+    else:
+        texts = [t for p in train for t in (p.text_a, p.text_b)]
+        tok = build_tokenizer(texts, out, min_freq=args.vocab_min_freq, max_size=args.vocab_max_size,
+                              max_length=args.max_length)
+        model = build_model(pair_config(len(tok), hidden_size=args.hidden_size, num_layers=args.num_layers,
+                                        num_heads=args.num_heads, max_length=args.max_length), seed=args.seed)
+    label2id = {str(k): int(v) for k, v in (model.config.label2id or {}).items()}
+    n_params = sum(p.numel() for p in model.parameters())
+    say(f"model: {n_params:,} parameters; train pairs: {len(train):,}")
+    items = _encode(tok, train, args.max_length)
+    y = [label2id[p.label] for p in train]
+    lengths = [len(x["input_ids"]) for x in items]
+    steps_per_epoch = math.ceil(len(items) / args.batch_size)
+    total = args.max_steps or max(1, math.ceil(args.epochs * steps_per_epoch))
+    warm = int(total * args.warmup_ratio)
+    decay = [p for n, p in model.named_parameters() if p.ndim > 1 and "LayerNorm" not in n]
+    no_decay = [p for n, p in model.named_parameters() if not (p.ndim > 1 and "LayerNorm" not in n)]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=args.learning_rate)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+    rng = random.Random(args.seed)
+    history: list[dict[str, float]] = []
+    step, t0, run_loss = 0, time.perf_counter(), 0.0
+    model.train()
+    while step < total:
+        for b in _batches(len(items), lengths, args.batch_size, rng):
+            batch = _collate([items[i] for i in b], tok.pad_token_id)
+            loss = model(**batch, labels=torch.tensor([y[i] for i in b])).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            lv = float(loss.detach())
+            run_loss = 0.9 * run_loss + 0.1 * lv if step > 1 else lv
+            if step % 50 == 0 or step == total:
+                history.append({"step": step, "loss": round(run_loss, 4),
+                                "seconds": round(time.perf_counter() - t0, 1)})
+                say(f"step {step}/{total} loss {run_loss:.4f} ({time.perf_counter() - t0:.0f} s)")
+            if step >= total:
+                break
+    train_seconds = time.perf_counter() - t0
+    metrics = {s: evaluate(model, tok, pairs, batch_size=args.eval_batch_size, max_length=args.max_length)
+               for s, pairs in splits.items() if pairs}
+    result = TrainResult(out, metrics, step, round(train_seconds, 1), n_params, history)
+    save_model(model, tok, args, result, extra_card=extra_card)
+    return result
+
+
+def save_model(model: Any, tok: Any, args: PairTrainingArguments, result: TrainResult, *,
+               extra_card: str = "") -> Path:
+    """Weights (safetensors only), config, tokenizer, ``metrics_<split>.json``, ``training_args.json``
+    and a model card ``README.md`` in ``args.out_dir``."""
+    out = Path(args.out_dir)
+    model.save_pretrained(str(out), safe_serialization=True)
+    tok.save_pretrained(str(out))
+    for s, m in result.metrics.items():
+        (out / f"metrics_{s}.json").write_text(json.dumps(m, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / "training_args.json").write_text(json.dumps(
+        {**asdict(args), "steps": result.steps, "train_seconds": result.train_seconds,
+         "n_params": result.n_params, "history": result.history}, ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8")
+    (out / "README.md").write_text(model_card(args, result, extra_card), encoding="utf-8")
+    return out
+
+
+def model_card(args: PairTrainingArguments, result: TrainResult, extra: str = "") -> str:
+    rows = ["| split | n | accuracy | macro-F1 |", "|---|---:|---:|---:|"]
+    rows += [f"| {s} | {m['n']} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} |" for s, m in result.metrics.items()]
+    labels = list(LABELS)
+    per = []
+    if "test" in result.metrics:
+        per = ["| class | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+        per += [f"| {lab} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |"
+                for lab in labels if (c := result.metrics["test"]["per_class"].get(lab))]
+    base = args.base_model or (f"none: a BERT encoder trained from scratch (hidden {args.hidden_size}, "
+                               f"{args.num_layers} layers, {args.num_heads} heads, character vocabulary)")
+    return "\n".join([
+        "# normcheck pair classifier",
+        "",
+        "Classifies a pair (text_a = a clause of a normative document, text_b = a superior provision) as "
+        "`consistent` (restates it faithfully), `inconsistent` (restates it with a change: a number, a "
+        "modality, an added condition, a dropped exception, a wider fine) or `unrelated`.",
+        "",
+        f"- base model: {base}",
+        f"- parameters: {result.n_params:,}; max length {args.max_length} tokens per pair",
+        f"- training: {result.steps} steps, batch {args.batch_size}, lr {args.learning_rate}, seed {args.seed}, "
+        f"{result.train_seconds:.0f} s on CPU",
+        "- weights: safetensors only; load with `normcheck.ml.pair.PairClassifier.load(path)` (offline)",
+        "- retrain: `normcheck train pair --data DATASET --out DIR` or `scripts/train_pair.py`",
+        "",
+        "## Metrics (this model)",
+        "",
+        *rows,
+        "",
+        *per,
+        "",
+        extra,
+        "",
+    ])
+
+
+#: Tasks ``normcheck train`` knows.
+TASKS = ("pair",)
+
+
+def train(task: str, data: str | Path, args: PairTrainingArguments, *, corpus_src: str | Path | None = None,
+          progress: Progress | None = None) -> TrainResult:
+    """``normcheck train TASK --data DATASET``: load the dataset (:func:`normcheck.ml.data.load_pairs`)
+    and train. Unknown task -> ValueError listing the tasks; bad data -> NormcheckError."""
+    from normcheck.ml.data import load_pairs
+
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; use one of: {', '.join(TASKS)}")
+    splits = load_pairs(data, corpus_src=corpus_src)
+    if progress:
+        progress("pairs: " + ", ".join(f"{s} {len(v)}" for s, v in splits.items()))
+    return train_pair(args, splits, progress=progress)
