@@ -1,0 +1,271 @@
+"""Train the pair classifier (issue 6) from the corpus + perturbations and compare it with the rules.
+
+1. Pairs, from paragraphs of national laws and administrative regulations (read from the corpus at
+   run time; the data goes to ``eval/build/pair-train/`` (git-ignored), never into the repository):
+   - ``consistent``: the paragraph itself, half of the time with the usual local substitutions
+     (本法 -> 本条例, 国务院 -> 市人民政府 ...), or a fine range narrowed inside the superior's;
+   - ``inconsistent``: the paragraph (or its local restatement) changed by one of the perturbations
+     of the inconsistency benchmark builder (``eval/inconsistency/build.py``, imported): a number, a
+     fine's maximum, a modality, an added condition, a dropped exception;
+   - ``unrelated``: another paragraph (half of the time from the same law: hard negatives).
+   Split by a hash of the superior *law title* (stricter than by article: a law's versions and
+   renumbered articles never straddle two splits); paragraphs used by the inconsistency benchmark are
+   left out of training.
+2. Train a tiny BERT (``normcheck.ml``) on CPU; save it (safetensors, model card) to ``--out``.
+3. Evaluate on the held-out test split: the model vs the rules (coverage < 0.6 -> unrelated, else
+   ``normcheck.compare.compare`` non-benign difference -> inconsistent, else consistent), and on the
+   inconsistency benchmark's pairs (binary). Prints a Markdown table; appends it to the model card.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/train_pair.py [--corpus ../shared/corpora/lawrefbook]
+        [--out models/pair-tiny] [--paragraphs 4000] [--epochs 3] [--hidden 64] [--layers 2] [--eval-only]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from normcheck.align import coverage  # noqa: E402
+from normcheck.compare import compare  # noqa: E402
+from normcheck.evaluation.lawfiles import list_law_files, parse_articles  # noqa: E402
+from normcheck.evaluation.suites import load_builder  # noqa: E402
+from normcheck.ml.configuration import LABELS  # noqa: E402
+from normcheck.ml.data import PairExample, load_pairs, split_of, write_pairs  # noqa: E402
+from normcheck.ml.metrics import classification_metrics  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "lawrefbook"
+MIN_COVERAGE = 0.6  # as normcheck.checks.consistency.MIN_COVERAGE
+PERTURBATIONS = ("number", "fine", "modality", "condition", "exception")
+
+
+def _law_key(title: str) -> str:
+    return re.sub(r"\(.*\)$", "", title)
+
+
+def paragraphs(corpus: Path, *, min_chars: int, max_chars: int) -> list[tuple[str, str, str]]:
+    """(law title, article id, paragraph) for national laws and administrative regulations, deduplicated."""
+    seen: set[str] = set()
+    out = []
+    for f in list_law_files(corpus):
+        if f.region is not None or f.kind not in ("law", "administrative_regulation") or not f.date:
+            continue
+        for art, _, _ in parse_articles(f.path.read_text(encoding="utf-8"), f.rel, f.date):
+            for i, para in enumerate(art.paragraphs):
+                n = len(re.sub(r"\W", "", para))
+                if min_chars <= n and len(para) <= max_chars and not para.startswith("（") and para not in seen:
+                    seen.add(para)
+                    out.append((_law_key(f.title), f"{_law_key(f.title)}#{art.label}-{i + 1}", para))
+    return out
+
+
+def make_pairs(pool: list[tuple[str, str, str]], builder: Any, n: int, seed: int,
+               exclude: set[str]) -> list[tuple[str, PairExample]]:
+    """(split, pair) triples: one consistent, one inconsistent and one unrelated pair per paragraph."""
+    rng = random.Random(seed)
+    pool = [p for p in pool if p[2] not in exclude]
+    rng.shuffle(pool)
+    by_split: dict[str, list[tuple[str, str, str]]] = {}
+    for p in pool:
+        by_split.setdefault(split_of(p[0]), []).append(p)
+    by_law: dict[str, list[str]] = {}
+    for law, _, para in pool:
+        by_law.setdefault(law, []).append(para)
+    fns = {"number": builder.perturb_number, "fine": builder.perturb_fine, "modality": builder.perturb_modality,
+           "condition": builder.perturb_condition, "exception": builder.perturb_exception}
+    made: Counter[str] = Counter()
+    out: list[tuple[str, PairExample]] = []
+    used = 0
+    for law, aid, para in pool:
+        if used >= n:
+            break
+        split = split_of(law)
+        base = para
+        loc = builder.local_restatement(para)
+        if loc and rng.random() < 0.5:
+            base = loc[0]
+        options = [(v, got) for v, fn in fns.items() if (got := fn(base, rng))]
+        if not options:
+            continue
+        used += 1
+        v, (text, note) = min(options, key=lambda o: (made[o[0]], rng.random()))
+        made[v] += 1
+        out.append((split, PairExample(text, para, "inconsistent", aid, f"{v}: {note}")))
+        cons = [("faithful", para)] + ([("local", loc[0])] if loc else [])
+        nar = builder.perturb_fine(para, rng, narrower=True)
+        if nar:
+            cons.append(("narrower_fine", nar[0]))
+        cv, ctext = cons[-1] if len(cons) > 1 and rng.random() < 0.7 else cons[0]
+        out.append((split, PairExample(ctext, para, "consistent", aid, cv)))
+        same = [q for q in by_law.get(law, []) if q != para]
+        if same and rng.random() < 0.5:
+            other, uv = rng.choice(same), "same_law"
+        else:
+            other, uv = rng.choice(by_split[split])[2], "random"
+        if other != para:
+            out.append((split, PairExample(other, para, "unrelated", aid, uv)))
+    return out
+
+
+def rule_label(a: str, b: str) -> str:
+    if coverage(a, b) < MIN_COVERAGE:
+        return "unrelated"
+    return "inconsistent" if any(not d.benign for d in compare(a, b)) else "consistent"
+
+
+def _table(rows: list[tuple[str, dict[str, Any]]], labels: tuple[str, ...]) -> str:
+    head = "| system | n | accuracy | macro-F1 | " + " | ".join(f"{lab} P / R" for lab in labels) + " |"
+    out = [head, "|---|---:|---:|---:|" + "---:|" * len(labels)]
+    for name, m in rows:
+        pc = m["per_class"]
+        out.append(f"| {name} | {m['n']} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | "
+                   + " | ".join(f"{pc[lab]['precision']:.3f} / {pc[lab]['recall']:.3f}" for lab in labels) + " |")
+    return "\n".join(out)
+
+
+def _by_variant(pairs: list[PairExample], preds: dict[str, list[str]]) -> str:
+    variants = sorted({p.note.split(":")[0] for p in pairs})
+    names = list(preds)
+    out = ["| variant (gold) | n | " + " | ".join(f"{n} correct" for n in names) + " |",
+           "|---|---:|" + "---:|" * len(names)]
+    for v in variants:
+        idx = [i for i, p in enumerate(pairs) if p.note.split(":")[0] == v]
+        gold = pairs[idx[0]].label
+        cells = [f"{sum(preds[n][i] == pairs[i].label for i in idx) / len(idx):.3f}" for n in names]
+        out.append(f"| {v} ({gold}) | {len(idx)} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--data-dir", type=Path, default=ROOT / "eval" / "build" / "pair-train")
+    ap.add_argument("--out", type=Path, default=ROOT / "models" / "pair-tiny")
+    ap.add_argument("--paragraphs", type=int, default=4000)
+    ap.add_argument("--max-chars", type=int, default=120, help="longest superior paragraph (characters)")
+    ap.add_argument("--epochs", type=float, default=3.0)
+    ap.add_argument("--hidden", type=int, default=64)
+    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--eval-only", action="store_true", help="evaluate the model in --out, do not train")
+    a = ap.parse_args()
+    import torch
+
+    torch.set_num_threads(a.threads)
+    from normcheck.ml.pair import PairClassifier
+    from normcheck.ml.training import PairTrainingArguments, train_pair
+
+    t0 = time.perf_counter()
+    builder = load_builder(ROOT / "eval", "inconsistency")
+    if builder is None:
+        sys.exit("eval/inconsistency/build.py is missing")
+    bench = builder.build_records(a.corpus)
+    bench_dir = a.data_dir / "benchmark"
+    builder.write_splits(bench, bench_dir)
+    bench_pairs = [p for v in load_pairs(bench_dir, corpus_src=a.corpus).values() for p in v]
+    exclude = {p.text_b for p in bench_pairs}
+    pool = paragraphs(a.corpus, min_chars=20, max_chars=a.max_chars)
+    made = make_pairs(pool, builder, a.paragraphs, a.seed, exclude)
+    splits: dict[str, list[PairExample]] = {"train": [], "dev": [], "test": []}
+    for s, p in made:
+        splits[s].append(p)
+    for s, v in splits.items():
+        write_pairs(v, a.data_dir / f"{s}.jsonl")
+    print(f"data: {len(pool)} paragraphs in the pool, {len(bench_pairs)} benchmark pairs; "
+          + ", ".join(f"{s} {len(v)} ({dict(Counter(p.label for p in v))})" for s, v in splits.items())
+          + f" [{time.perf_counter() - t0:.0f} s]", file=sys.stderr)
+
+    if not a.eval_only:
+        args = PairTrainingArguments(out_dir=str(a.out), epochs=a.epochs, hidden_size=a.hidden, num_layers=a.layers,
+                                     num_heads=a.heads, learning_rate=a.lr, batch_size=a.batch_size, seed=a.seed,
+                                     threads=a.threads, max_length=256)
+        res = train_pair(args, splits, progress=lambda m: print("  " + m, file=sys.stderr))
+        print(f"trained: {res.steps} steps in {res.train_seconds:.0f} s, {res.n_params:,} parameters", file=sys.stderr)
+
+    clf = PairClassifier.load(a.out)
+    test = splits["test"]
+    t1 = time.perf_counter()
+    model_pred = [lab for lab, _ in clf.predict([(p.text_a, p.text_b) for p in test])]
+    t_model = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    rule_pred = [rule_label(p.text_a, p.text_b) for p in test]
+    t_rules = time.perf_counter() - t1
+    gold = [p.label for p in test]
+    # hybrid: the rules' relatedness (coverage) and the model's verdict on related pairs
+    hybrid = [r if r == "unrelated" else (m if m != "unrelated" else r)
+              for r, m in zip(rule_pred, model_pred, strict=True)]
+    rows = [("rules (coverage + compare)", classification_metrics(gold, rule_pred, LABELS)),
+            ("model", classification_metrics(gold, model_pred, LABELS)),
+            ("rules' coverage + model verdict", classification_metrics(gold, hybrid, LABELS))]
+    rel = [i for i, g in enumerate(gold) if g != "unrelated"]
+    bin_labels = ("consistent", "inconsistent")
+
+    def _bin(pred: list[str], idx: list[int], g: list[str]) -> dict[str, Any]:
+        return classification_metrics([g[i] for i in idx],
+                                      ["inconsistent" if pred[i] == "inconsistent" else "consistent" for i in idx],
+                                      bin_labels)
+
+    rows_rel = [("rules compare", _bin(rule_pred, rel, gold)), ("model", _bin(model_pred, rel, gold))]
+    bgold = [p.label for p in bench_pairs]
+    b_model = [lab for lab, _ in clf.predict([(p.text_a, p.text_b) for p in bench_pairs])]
+    b_rule = ["inconsistent" if any(not d.benign for d in compare(p.text_a, p.text_b)) else "consistent"
+              for p in bench_pairs]
+    allb = list(range(len(bench_pairs)))
+    rows_bench = [("rules compare", _bin(b_rule, allb, bgold)), ("model", _bin(b_model, allb, bgold))]
+    report = "\n".join([
+        "## Held-out comparison with the rules (scripts/train_pair.py)",
+        "",
+        f"Test split: {len(test)} pairs whose superior laws are in no other split (split by law title hash). "
+        f"Rules: `coverage < {MIN_COVERAGE}` -> unrelated, else a non-benign `normcheck.compare.compare` "
+        "difference -> inconsistent, else consistent. "
+        f"Time on test: model {t_model:.1f} s, rules {t_rules:.1f} s (1 CPU thread).",
+        "",
+        _table(rows, LABELS),
+        "",
+        f"Related pairs only (consistent vs inconsistent, n={len(rel)}): what the consistency check decides "
+        "after alignment.",
+        "",
+        _table(rows_rel, bin_labels),
+        "",
+        "Accuracy per construction variant (test split):",
+        "",
+        _by_variant(test, {"rules": rule_pred, "model": model_pred}),
+        "",
+        f"Inconsistency benchmark pairs (eval/inconsistency/build.py, dev+test, n={len(bench_pairs)}; their "
+        "paragraphs are excluded from training, other paragraphs of the same laws may be in it):",
+        "",
+        _table(rows_bench, bin_labels),
+        "",
+        "Accuracy per benchmark variant:",
+        "",
+        _by_variant(bench_pairs, {"rules": b_rule, "model": b_model}),
+        "",
+    ])
+    print(report)
+    card = a.out / "README.md"
+    text = card.read_text(encoding="utf-8")
+    cut = text.find("## Held-out comparison with the rules")
+    card.write_text((text[:cut] if cut >= 0 else text).rstrip() + "\n\n" + report, encoding="utf-8")
+    (a.out / "comparison.json").write_text(json.dumps(
+        {"test": dict(rows), "test_related": dict(rows_rel), "benchmark": dict(rows_bench),
+         "seconds": {"model": round(t_model, 2), "rules": round(t_rules, 2)}},
+        ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
