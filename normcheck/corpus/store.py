@@ -202,8 +202,10 @@ class Corpus:
         return Article(law_id=law_id, version=version, number=number, suffix=suffix, label=label, text=text,
                        paragraphs=tuple(json.loads(paragraphs)), chapter=chapter)
 
-    _AJOIN = ("FROM articles a JOIN version_sources vs ON vs.source_id = a.source_id "
-              "JOIN versions v ON v.id = vs.version_id WHERE v.law_id = ? AND v.version = ?")
+    # CROSS JOIN fixes the join order (version -> its sources -> their articles via articles_source);
+    # left to itself SQLite scanned every article per call (~40 ms; 900 laws took 30 s).
+    _AJOIN = ("FROM versions v CROSS JOIN version_sources vs CROSS JOIN articles a "
+              "WHERE vs.version_id = v.id AND a.source_id = vs.source_id AND v.law_id = ? AND v.version = ?")
 
     def article(self, law_id: str, version: str, number: int, suffix: int = 0) -> Article | None:
         row = self._con.execute(f"SELECT {self._ACOLS} {self._AJOIN} AND a.number = ? AND a.suffix = ?",
