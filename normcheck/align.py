@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -96,21 +95,57 @@ class Alignment:
         return self.article.text
 
 
+_BITS = 21  # enough for any Unicode code point
+
+
+def _codes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Character n-grams of every text as int64 codes, with the index of the text each comes from."""
+    arrays = [np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32) for t in texts]
+    lengths = np.asarray([len(a) for a in arrays], dtype=np.int64)
+    if not len(arrays) or int(lengths.sum()) < n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    chars = np.concatenate(arrays).astype(np.int64)
+    owner = np.repeat(np.arange(len(arrays), dtype=np.int64), lengths)
+    m = len(chars) - n + 1
+    code = np.zeros(m, dtype=np.int64)
+    for k in range(n):
+        code = (code << _BITS) | chars[k:k + m]
+    ok = owner[:m] == owner[n - 1:n - 1 + m]
+    return code[ok], owner[:m][ok]
+
+
 class _Postings:
-    """Term -> (doc ids, weights), stored as flat numpy arrays sorted by term."""
+    """Term -> (doc ids, weights), stored as flat numpy arrays sorted by term; terms are n-gram codes."""
 
-    def __init__(self, vocab: dict[str, int], terms: np.ndarray, docs: np.ndarray, weights: np.ndarray,
-                 n_docs: int) -> None:
-        order = np.argsort(terms, kind="stable")
-        self.vocab = vocab
-        self.docs = docs[order]
-        self.weights = weights[order]
-        counts = np.bincount(terms, minlength=len(vocab))
-        self.offsets = np.concatenate([[0], np.cumsum(counts)])
-        self.n_docs = n_docs
+    def __init__(self, texts: Sequence[str], ns: tuple[int, ...]) -> None:
+        codes, owners = zip(*(_codes(texts, n) for n in ns), strict=True)
+        code = np.concatenate(codes)
+        owner = np.concatenate(owners)
+        self.ns = ns
+        self.n_docs = len(texts)
+        self.vocab, inv = np.unique(code, return_inverse=True)
+        d = max(self.n_docs, 1)
+        pair, tf = np.unique(inv.astype(np.int64) * d + owner, return_counts=True)  # sorted by term, then doc
+        self.terms = pair // d
+        self.docs = pair % d
+        self.tf = tf.astype(np.float32)
+        self.df = np.bincount(self.terms, minlength=len(self.vocab)).astype(np.float32)
+        self.offsets = np.concatenate([[0], np.cumsum(self.df.astype(np.int64))])
+        self.doc_len = np.bincount(owner, minlength=self.n_docs).astype(np.float32)
+        self.weights = np.zeros(len(self.terms), dtype=np.float32)
 
-    def df(self, t: int) -> int:
-        return int(self.offsets[t + 1] - self.offsets[t])
+    def query_terms(self, text: str) -> dict[int, float]:
+        """Term id -> count in ``text`` (terms not in the vocabulary are dropped)."""
+        if not len(self.vocab):
+            return {}
+        code = np.concatenate([_codes([text], n)[0] for n in self.ns])
+        if not len(code):
+            return {}
+        pos = np.searchsorted(self.vocab, code)
+        pos = np.minimum(pos, len(self.vocab) - 1)
+        hit = pos[self.vocab[pos] == code]
+        ids, counts = np.unique(hit, return_counts=True)
+        return {int(i): float(c) for i, c in zip(ids, counts, strict=True)}
 
     def score(self, query: dict[int, float]) -> np.ndarray:
         if not query:
@@ -130,8 +165,21 @@ class SuperiorIndex:
         self.entries = list(entries)
         n = len(self.entries)
         texts = [clean(e.article.text) for e in self.entries]
-        self._bm25, self._bm25_idf = self._build_bm25(texts, n, k1, b)
-        self._tfidf, self._tfidf_idf = self._build_tfidf(texts, n)
+        # BM25 over bigrams
+        bm = _Postings(texts, (2,))
+        idf = np.log(1.0 + (n - bm.df + 0.5) / (bm.df + 0.5)).astype(np.float32)
+        avgdl = float(bm.doc_len.mean()) if n else 1.0
+        dl = bm.doc_len[bm.docs] if n else np.zeros(0, dtype=np.float32)
+        bm.weights = (bm.tf * (k1 + 1) / (bm.tf + k1 * (1 - b + b * dl / max(avgdl, 1.0))) * idf[bm.terms]
+                      ).astype(np.float32)
+        self._bm25 = bm
+        # TF-IDF cosine over bigrams and trigrams
+        tv = _Postings(texts, (2, 3))
+        self._tfidf_idf = (np.log((1 + n) / (1 + tv.df)) + 1.0).astype(np.float32)
+        w = (1.0 + np.log(np.maximum(tv.tf, 1.0))) * self._tfidf_idf[tv.terms]
+        norms = np.sqrt(np.bincount(tv.docs, weights=w * w, minlength=max(n, 1)))
+        tv.weights = (w / np.maximum(norms[tv.docs], 1e-9)).astype(np.float32)
+        self._tfidf = tv
         self.key_to_index = {e.key: i for i, e in enumerate(self.entries)}
         laws = sorted({e.law.id: e.law.name for e in self.entries}.items())
         self._law_ids = {law_id: k for k, (law_id, _) in enumerate(laws)}
@@ -140,51 +188,6 @@ class SuperiorIndex:
 
     def __len__(self) -> int:
         return len(self.entries)
-
-    @staticmethod
-    def _build_bm25(texts: list[str], n: int, k1: float, b: float) -> tuple[_Postings, np.ndarray]:
-        vocab: dict[str, int] = {}
-        terms: list[int] = []
-        docs: list[int] = []
-        tfs: list[int] = []
-        lengths = np.zeros(max(n, 1), dtype=np.float32)
-        for d, t in enumerate(texts):
-            grams = _grams(t, 2)
-            lengths[d] = len(grams)
-            for g, c in Counter(grams).items():
-                terms.append(vocab.setdefault(g, len(vocab)))
-                docs.append(d)
-                tfs.append(c)
-        term_a = np.asarray(terms, dtype=np.int64)
-        doc_a = np.asarray(docs, dtype=np.int64)
-        tf_a = np.asarray(tfs, dtype=np.float32)
-        avgdl = float(lengths[:n].mean()) if n else 1.0
-        df = np.bincount(term_a, minlength=len(vocab)).astype(np.float32)
-        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        dl = lengths[doc_a] if n else np.zeros(0, dtype=np.float32)
-        w = tf_a * (k1 + 1) / (tf_a + k1 * (1 - b + b * dl / max(avgdl, 1.0))) * idf[term_a]
-        return _Postings(vocab, term_a, doc_a, w.astype(np.float32), n), idf
-
-    @staticmethod
-    def _build_tfidf(texts: list[str], n: int) -> tuple[_Postings, np.ndarray]:
-        vocab: dict[str, int] = {}
-        terms: list[int] = []
-        docs: list[int] = []
-        tfs: list[int] = []
-        for d, t in enumerate(texts):
-            for g, c in Counter(_grams(t, 2) + _grams(t, 3)).items():
-                terms.append(vocab.setdefault(g, len(vocab)))
-                docs.append(d)
-                tfs.append(c)
-        term_a = np.asarray(terms, dtype=np.int64)
-        doc_a = np.asarray(docs, dtype=np.int64)
-        tf_a = np.asarray(tfs, dtype=np.float32)
-        df = np.bincount(term_a, minlength=len(vocab)).astype(np.float32)
-        idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
-        w = (1.0 + np.log(tf_a)) * idf[term_a]
-        norms = np.sqrt(np.bincount(doc_a, weights=w * w, minlength=max(n, 1)))
-        w = w / np.maximum(norms[doc_a], 1e-9)
-        return _Postings(vocab, term_a, doc_a, w.astype(np.float32), n), idf
 
     def law_prior(self, title: str) -> np.ndarray:
         """Per-entry topical prior in [0, 1]: bigram overlap of the document title with the name of
@@ -198,15 +201,12 @@ class SuperiorIndex:
 
     # -- scoring --------------------------------------------------------------------------------
     def _bm25_scores(self, query: str) -> np.ndarray:
-        q = Counter(_grams(clean(query), 2))
-        ids = {self._bm25.vocab[g]: 1.0 for g in q if g in self._bm25.vocab}
-        return self._bm25.score(ids)
+        q = self._bm25.query_terms(clean(query))
+        return self._bm25.score({t: 1.0 for t in q})
 
     def _tfidf_scores(self, query: str) -> np.ndarray:
-        t = clean(query)
-        q = Counter(_grams(t, 2) + _grams(t, 3))
-        ws = {self._tfidf.vocab[g]: (1.0 + math.log(c)) * float(self._tfidf_idf[self._tfidf.vocab[g]])
-              for g, c in q.items() if g in self._tfidf.vocab}
+        q = self._tfidf.query_terms(clean(query))
+        ws = {t: (1.0 + math.log(c)) * float(self._tfidf_idf[t]) for t, c in q.items()}
         norm = math.sqrt(sum(w * w for w in ws.values())) or 1.0
         return self._tfidf.score({k: v / norm for k, v in ws.items()})
 

@@ -420,14 +420,26 @@ def compare(clause_text: str, superior_text: str) -> list[Difference]:
 
     # other quantities
     qb_free = [q for q in qb if q.start not in fine_qb]
-    # one-to-one: a clause quantity equal to a superior one consumes it first
+    # one-to-one: unchanged quantities consume their aligned counterparts first, then a changed
+    # clause quantity equal to some other superior quantity is taken as restating that one
+    settled = set(fine_qa)
     for q in qa:
-        same = next((p for p in qb_free if p.category == q.category and abs(p.base - q.base) < 1e-9), None)
-        if same is not None and q.start not in fine_qa:
+        if q.start in settled or al.changed(q.start, q.end):
+            continue
+        at = al.map_a(q.start)
+        same = next((p for p in qb_free if p.start == at), None)
+        if same is not None:
             qb_free.remove(same)
-            fine_qa.add(q.start)  # settled
+            settled.add(q.start)
     for q in qa:
-        if q.start in fine_qa or not al.changed(q.start, q.end + 2):
+        if q.start in settled:
+            continue
+        same = next((p for p in qb_free if p.category == q.category and abs(p.base - q.base) < 1e-9), None)
+        if same is not None:
+            qb_free.remove(same)
+            settled.add(q.start)
+    for q in qa:
+        if q.start in settled or not al.changed(q.start, q.end + 2):
             continue
         k = _counterpart(al, q.start, q.end, [(p.start, p.end) for p in qb_free])
         if k is None:
