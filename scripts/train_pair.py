@@ -162,6 +162,7 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--input-format", default="diff_marked", choices=("diff_marked", "plain"))
     ap.add_argument("--eval-only", action="store_true", help="evaluate the model in --out, do not train")
     a = ap.parse_args()
     import torch
@@ -193,7 +194,8 @@ def main() -> None:
     if not a.eval_only:
         args = PairTrainingArguments(out_dir=str(a.out), epochs=a.epochs, hidden_size=a.hidden, num_layers=a.layers,
                                      num_heads=a.heads, learning_rate=a.lr, batch_size=a.batch_size, seed=a.seed,
-                                     threads=a.threads, max_length=256)
+                                     threads=a.threads, max_length=256,
+                                     input_format=a.input_format)
         res = train_pair(args, splits, progress=lambda m: print("  " + m, file=sys.stderr))
         print(f"trained: {res.steps} steps in {res.train_seconds:.0f} s, {res.n_params:,} parameters", file=sys.stderr)
 

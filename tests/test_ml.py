@@ -104,6 +104,21 @@ def test_tokenizer_unknown_char_and_pair_types(tmp_path: Path) -> None:
     assert enc["token_type_ids"] == [0, 0, 0, 0, 1, 1, 1]
 
 
+@pytest.mark.parametrize(("a", "b", "want_a", "want_b"), [
+    ("应当在十日内答复", "应当在十日内答复", "应当在十日内答复", "应当在十日内答复"),
+    ("可以在十日内答复", "应当在十日内答复", "〔可以〕在十日内答复", "〔应当〕在十日内答复"),
+    ("应当在十日内答复，并经同意", "应当在十日内答复", "应当在十日内答复〔，并经同意〕", "应当在十日内答复"),
+    ("〔甲〕", "甲", "〔(〕甲〔)〕", "甲"),  # the marks in the input are neutralised first
+])
+def test_mark_differences(a: str, b: str, want_a: str, want_b: str) -> None:
+    from normcheck.ml.marking import mark_differences, prepare
+
+    assert mark_differences(a, b) == (want_a, want_b)
+    assert prepare([(a, b)], "plain") == [(a, b)]
+    with pytest.raises(ValueError, match="diff_marked"):
+        prepare([(a, b)], "html")
+
+
 # --- configuration, arguments, metrics -----------------------------------------------------------
 
 def test_config_stores_labels() -> None:
@@ -116,7 +131,7 @@ def test_config_stores_labels() -> None:
 
 @pytest.mark.parametrize("bad", [{"epochs": 0}, {"batch_size": 0}, {"learning_rate": 2.0}, {"max_length": 8},
                                  {"hidden_size": 30, "num_heads": 4}, {"warmup_ratio": 1.0}, {"threads": 0},
-                                 {"max_steps": 0}])
+                                 {"max_steps": 0}, {"input_format": "html"}])
 def test_training_arguments_validated(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="invalid training arguments"):
         PairTrainingArguments(**bad)  # type: ignore[arg-type]
@@ -195,6 +210,7 @@ def test_training_writes_safetensors_card_and_metrics(tiny: tuple[Path, object])
     assert not [n for n in names if n.endswith((".bin", ".pt", ".pth"))]
     cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
     assert cfg["label2id"] == {"consistent": 0, "inconsistent": 1, "unrelated": 2} and cfg["hidden_size"] == 32
+    assert cfg["input_format"] == "diff_marked"
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "macro-F1" in card and "safetensors" in card
     assert json.loads((out / "metrics_test.json").read_text(encoding="utf-8"))["n"] == 6

@@ -33,6 +33,8 @@ def train_command(
     max_length: Annotated[int, typer.Option("--max-length", help="Tokens per pair.")] = 256,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads.")] = None,
+    input_format: Annotated[str, typer.Option("--input-format", help="diff_marked (differences wrapped in "
+                                              "〔〕) or plain.")] = "diff_marked",
     corpus_src: Annotated[Path | None, typer.Option("--corpus-src", help="Corpus source, for a benchmark "
                                                     "folder (default ../shared/corpora/lawrefbook).")] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
@@ -49,7 +51,8 @@ def train_command(
         args = PairTrainingArguments(
             out_dir=str(out), base_model=str(base_model) if base_model else None, epochs=epochs,
             max_steps=max_steps, batch_size=batch_size, learning_rate=learning_rate, hidden_size=hidden_size,
-            num_layers=num_layers, num_heads=num_heads, max_length=max_length, seed=seed, threads=threads)
+            num_layers=num_layers, num_heads=num_heads, max_length=max_length, seed=seed, threads=threads,
+            input_format=input_format)
         src = corpus_src or next(iter(default_corpus_sources()), None)
         res = train(task, data, args, corpus_src=src, progress=progress)
     except NormcheckError as e:

@@ -14,6 +14,7 @@ from typing import Any
 
 from normcheck.ml.configuration import LABELS, pair_config
 from normcheck.ml.data import PairExample
+from normcheck.ml.marking import INPUT_FORMATS, prepare
 from normcheck.ml.metrics import classification_metrics
 
 Progress = Callable[[str], None]
@@ -41,6 +42,8 @@ class PairTrainingArguments:
     vocab_max_size: int = field(default=8000, metadata={"help": "Vocabulary size cap (from scratch only)."})
     seed: int = field(default=0, metadata={"help": "Seed for data order and initialisation."})
     threads: int | None = field(default=None, metadata={"help": "torch CPU threads (default: torch's)."})
+    input_format: str = field(default="diff_marked", metadata={
+        "help": "plain, or diff_marked: the pair's differing stretches wrapped in 〔〕 (normcheck.ml.marking)."})
 
     def __post_init__(self) -> None:
         checks = [
@@ -56,6 +59,7 @@ class PairTrainingArguments:
             (self.hidden_size % max(1, self.num_heads) == 0, "hidden_size must be a multiple of num_heads"),
             (self.vocab_min_freq >= 1 and self.vocab_max_size > 16, "vocab_min_freq >= 1, vocab_max_size > 16"),
             (self.threads is None or self.threads > 0, "threads must be > 0 or None"),
+            (self.input_format in INPUT_FORMATS, f"input_format must be one of {', '.join(INPUT_FORMATS)}"),
         ]
         bad = [msg for ok, msg in checks if not ok]
         if bad:
@@ -81,10 +85,12 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _encode(tok: Any, pairs: Sequence[PairExample], max_length: int) -> list[dict[str, list[int]]]:
+def _encode(tok: Any, pairs: Sequence[PairExample], max_length: int,
+            input_format: str = "plain") -> list[dict[str, list[int]]]:
     if not pairs:
         return []
-    enc = tok([p.text_a for p in pairs], [p.text_b for p in pairs], truncation="longest_first",
+    texts = prepare([(p.text_a, p.text_b) for p in pairs], input_format)
+    enc = tok([a for a, _ in texts], [b for _, b in texts], truncation="longest_first",
               max_length=max_length, padding=False, return_token_type_ids=True, return_attention_mask=False)
     return [{"input_ids": i, "token_type_ids": t} for i, t in zip(enc["input_ids"], enc["token_type_ids"],
                                                                  strict=True)]
@@ -126,7 +132,8 @@ def predict_proba(model: Any, tok: Any, pairs: Sequence[tuple[str, str]], *, bat
     if not pairs:
         return []
     max_length = max_length or int(model.config.max_position_embeddings)
-    items = _encode(tok, [PairExample(a, b, "") for a, b in pairs], max_length)
+    fmt = str(getattr(model.config, "input_format", "plain"))
+    items = _encode(tok, [PairExample(a, b, "") for a, b in pairs], max_length, fmt)
     order = sorted(range(len(items)), key=lambda i: len(items[i]["input_ids"]))
     out: list[list[float]] = [[] for _ in items]
     model.eval()
@@ -176,15 +183,16 @@ def train_pair(args: PairTrainingArguments, splits: dict[str, list[PairExample]]
         tok = AutoTokenizer.from_pretrained(str(check_model_dir(args.base_model)), local_files_only=True)
         model = from_base(args.base_model, LABELS)
     else:
-        texts = [t for p in train for t in (p.text_a, p.text_b)]
+        texts = [t for ab in prepare([(p.text_a, p.text_b) for p in train], args.input_format) for t in ab]
         tok = build_tokenizer(texts, out, min_freq=args.vocab_min_freq, max_size=args.vocab_max_size,
                               max_length=args.max_length)
         model = build_model(pair_config(len(tok), hidden_size=args.hidden_size, num_layers=args.num_layers,
                                         num_heads=args.num_heads, max_length=args.max_length), seed=args.seed)
+    model.config.input_format = args.input_format  # read back by predict_proba
     label2id = {str(k): int(v) for k, v in (model.config.label2id or {}).items()}
     n_params = sum(p.numel() for p in model.parameters())
     say(f"model: {n_params:,} parameters; train pairs: {len(train):,}")
-    items = _encode(tok, train, args.max_length)
+    items = _encode(tok, train, args.max_length, args.input_format)
     y = [label2id[p.label] for p in train]
     lengths = [len(x["input_ids"]) for x in items]
     steps_per_epoch = math.ceil(len(items) / args.batch_size)
@@ -262,7 +270,8 @@ def model_card(args: PairTrainingArguments, result: TrainResult, extra: str = ""
         "modality, an added condition, a dropped exception, a wider fine) or `unrelated`.",
         "",
         f"- base model: {base}",
-        f"- parameters: {result.n_params:,}; max length {args.max_length} tokens per pair",
+        f"- parameters: {result.n_params:,}; max length {args.max_length} tokens per pair; input format "
+        f"`{args.input_format}` (stored in config.json)",
         f"- training: {result.steps} steps, batch {args.batch_size}, lr {args.learning_rate}, seed {args.seed}, "
         f"{result.train_seconds:.0f} s on CPU",
         "- weights: safetensors only; load with `normcheck.ml.pair.PairClassifier.load(path)` (offline)",
