@@ -19,6 +19,8 @@ from normcheck.align import (
     SuperiorIndex,
     align,
     clean,
+    coverage,
+    hide_citations,
     superior_index,
     topic_overlap,
     with_coverage,
@@ -87,13 +89,37 @@ def _cited_articles(doc: Document, corpus: Any, citations: list[Any], *, as_of: 
     return out
 
 
+#: Wording shared by most penalty and procedure clauses of any law: it says nothing about which
+#: provision a clause restates, so it is left out when checking that a clause is clearly aligned.
+_BOILERPLATE_RE = re.compile(
+    r"违反本(?:法|条例|办法|规定|细则|决定)(?:第[^，。；]{1,16}?条(?:第[^，。；]{1,6}款)?)?(?:的)?规定(?:的)?|"
+    r"责令(?:其)?(?:限期)?改正|逾期(?:不|未)改正的|构成犯罪的[，,]?依法追究刑事责任|有下列(?:行为|情形)之一的|"
+    r"[由对]?[^，。；]{0,16}(?:部门|机关|机构)(?:按照职责|依据职权)?|处以?|[以上下]{2}|的?罚款|没收违法所得|"
+    r"[零〇一二两三四五六七八九十百千万\d]+(?:元|倍|日|个月|年)")
+
+
+def _informative_coverage(body: str, superior: str) -> tuple[float, int]:
+    """(coverage, matched characters) of the clause by the superior text, boilerplate removed."""
+    a, b = _BOILERPLATE_RE.sub("", body), _BOILERPLATE_RE.sub("", superior)
+    n = len(clean(a))
+    if n == 0:
+        return 0.0, 0
+    cov = coverage(a, b)
+    return cov, round(cov * n)
+
+
 def _clearly_aligned(al: Alignment, body: str, title: str) -> bool:
     """Precision gate: the clause restates this provision (issue 6: high alignment score or a
-    citation, and the same subject matter)."""
+    citation, and the same subject matter), judged on its wording beyond penalty boilerplate."""
     if al.coverage * len(clean(body)) < MIN_MATCHED_CHARS:
         return False
+    inf_cov, inf_chars = _informative_coverage(hide_citations(body), al.superior_text)
+    if inf_chars < MIN_MATCHED_CHARS:
+        return False
     if al.source == "citation":
-        return al.coverage >= MIN_COVERAGE_CITED
+        return inf_cov >= MIN_COVERAGE_CITED
+    if inf_cov < MIN_COVERAGE:
+        return False
     if al.coverage >= MIN_COVERAGE_ANY_LAW:
         return True
     return al.coverage >= MIN_COVERAGE and topic_overlap(title, al.law.name) >= MIN_TOPIC
