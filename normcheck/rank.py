@@ -25,7 +25,7 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
-from normcheck.document import CLAUSE_KINDS, Document, Node, NodeKind
+from normcheck.document import Document, Node, NodeKind
 from normcheck.findings import ClauseResult, Finding, Result
 
 
@@ -119,23 +119,6 @@ def prior(text: str, params: RankParams | None = None) -> float:
     return min(p.prior_cap, 1.0 - keep)
 
 
-def _leaves_with_ancestry(doc: Document) -> list[tuple[Node, list[Node]]]:
-    """The finest clause nodes (as ``doc.clauses()``) with their clause ancestors, in document order."""
-    out: list[tuple[Node, list[Node]]] = []
-
-    def visit(node: Node, anc: list[Node]) -> None:
-        is_clause = node.kind in CLAUSE_KINDS
-        if is_clause and not any(c.kind in CLAUSE_KINDS for c in node.children):
-            out.append((node, anc))
-            return
-        nxt = [*anc, node] if is_clause else anc
-        for child in node.children:
-            visit(child, nxt)
-
-    visit(doc.root, [])
-    return out
-
-
 def _address(node: Node, anc: list[Node]) -> dict[str, int | None]:
     """article/paragraph/item/subitem numbers from the node and its ancestors.
 
@@ -189,7 +172,7 @@ def _assign(findings: Sequence[Finding], leaves: Sequence[Node | ClauseResult]
 def score_clauses(doc: Document, findings: list[Finding], params: RankParams | None = None) -> list[ClauseResult]:
     """Every finest clause of ``doc`` with its attention ``score`` in [0, 1] and ``rank`` (1 = first)."""
     p = params or load_params()
-    pairs = _leaves_with_ancestry(doc)
+    pairs = doc.clause_units()
     leaves = [n for n, _ in pairs]
     per, _ = _assign(findings, leaves)
     out: list[ClauseResult] = []

@@ -27,9 +27,11 @@ DOC = make_doc("某市测试办法", [
 
 def test_clause_ids_and_ancestry() -> None:
     cs = score_clauses(DOC, [])
-    assert [c.id for c in cs] == ["第一条", "第二条第一款", "第二条第二款第（一）项", "第二条第二款第（二）项",
-                                  "第三条", "第四条"]
-    item = cs[2]
+    # 第二条第二款's lead-in ("第二款有下列情形：") is a clause of its own, before its items
+    assert [c.id for c in cs] == ["第一条", "第二条第一款", "第二条第二款", "第二条第二款第（一）项",
+                                  "第二条第二款第（二）项", "第三条", "第四条"]
+    assert cs[2].text == "第二款有下列情形：" and (cs[2].paragraph, cs[2].item) == (2, None)
+    item = cs[3]
     assert (item.article, item.paragraph, item.item) == (2, 2, 1)
     assert (cs[0].article, cs[0].paragraph, cs[0].item) == (1, None, None)  # a one-paragraph article is its own leaf
     for c in cs:
