@@ -8,12 +8,15 @@ Three sources, fused into one ranked list of :class:`Alignment`:
 (c) a vector baseline: TF-IDF cosine over character 2- and 3-grams (a learned encoder can replace
     it behind the same interface).
 
-The retrieval index is built once per (corpus, kind, region, date) and kept in a small module
-cache, so a batch pays for it once. Scores are sparse dot products done with numpy.
+The retrieval index is built once per corpus over every version of every superior-capable law
+(:func:`corpus_index`); a document's superior laws in force on its date are a boolean mask over it,
+cached per (kind, region, date), so a batch — even one judged as of each document's own date — pays
+for the index once. Scores are sparse dot products done with numpy.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -127,12 +130,17 @@ class _Postings:
         d = max(self.n_docs, 1)
         pair, tf = np.unique(inv.astype(np.int64) * d + owner, return_counts=True)  # sorted by term, then doc
         self.terms = pair // d
-        self.docs = pair % d
+        self.docs = (pair % d).astype(np.int32)
         self.tf = tf.astype(np.float32)
         self.df = np.bincount(self.terms, minlength=len(self.vocab)).astype(np.float32)
         self.offsets = np.concatenate([[0], np.cumsum(self.df.astype(np.int64))])
         self.doc_len = np.bincount(owner, minlength=self.n_docs).astype(np.float32)
         self.weights = np.zeros(len(self.terms), dtype=np.float32)
+
+    def compact(self) -> None:
+        """Drop what scoring does not need once the weights are set (halves the memory)."""
+        self.terms = np.zeros(0, dtype=np.int64)
+        self.tf = np.zeros(0, dtype=np.float32)
 
     def query_terms(self, text: str) -> dict[int, float]:
         """Term id -> count in ``text`` (terms not in the vocabulary are dropped)."""
@@ -179,15 +187,26 @@ class SuperiorIndex:
         w = (1.0 + np.log(np.maximum(tv.tf, 1.0))) * self._tfidf_idf[tv.terms]
         norms = np.sqrt(np.bincount(tv.docs, weights=w * w, minlength=max(n, 1)))
         tv.weights = (w / np.maximum(norms[tv.docs], 1e-9)).astype(np.float32)
+        del w, norms
+        bm.compact()
+        tv.compact()
         self._tfidf = tv
         self.key_to_index = {e.key: i for i, e in enumerate(self.entries)}
         laws = sorted({e.law.id: e.law.name for e in self.entries}.items())
         self._law_ids = {law_id: k for k, (law_id, _) in enumerate(laws)}
         self._law_grams = [set(_grams(_topic(name), 2)) for _, name in laws]
         self._entry_law = np.asarray([self._law_ids[e.law.id] for e in self.entries], dtype=np.int64)
+        self._base_mask: np.ndarray | None = None
 
     def __len__(self) -> int:
-        return len(self.entries)
+        """Entries searchable through this index (or view)."""
+        return len(self.entries) if self._base_mask is None else int(self._base_mask.sum())
+
+    def view(self, mask: np.ndarray) -> SuperiorIndex:
+        """The same index restricted to ``mask`` (shares every array; costs only the mask)."""
+        v = copy.copy(self)
+        v._base_mask = mask if self._base_mask is None else (mask & self._base_mask)
+        return v
 
     def law_prior(self, title: str) -> np.ndarray:
         """Per-entry topical prior in [0, 1]: bigram overlap of the document title with the name of
@@ -223,8 +242,13 @@ class SuperiorIndex:
             raise ValueError(f"unknown method {method!r}; use one of {METHODS}")
         if not self.entries or not clean(query):
             return []
+        if self._base_mask is not None:
+            mask = self._base_mask if mask is None else (mask & self._base_mask)
         bm = self._bm25_scores(query) if method != "tfidf" else None
         cos = self._tfidf_scores(query) if method != "bm25" else None
+        if mask is not None:  # scale scores within the searchable entries only
+            bm = np.where(mask, bm, 0.0) if bm is not None else None
+            cos = np.where(mask, cos, 0.0) if cos is not None else None
         if method == "bm25":
             assert bm is not None
             top = float(bm.max()) or 1.0
@@ -260,6 +284,9 @@ class SuperiorIndex:
 
 _INDEX_CACHE: dict[tuple[int, str, str, str], SuperiorIndex] = {}
 _INDEX_CACHE_MAX = 8
+#: One index over every version of every law that can be superior to something, per corpus object.
+_CORPUS_INDEX: dict[int, tuple[Any, SuperiorIndex, dict[tuple[str, str], np.ndarray]]] = {}
+_MASK_CACHE_MAX = 256
 
 
 def superior_entries(corpus: Any, kind: Level, region: str | None, as_of: str) -> list[Entry]:
@@ -275,15 +302,67 @@ def superior_entries(corpus: Any, kind: Level, region: str | None, as_of: str) -
     return out
 
 
+def _superior_capable_levels() -> list[Level]:
+    """Levels that are superior law to some document kind (the constitution is not retrieved)."""
+    from normcheck.corpus.store import superior_levels
+
+    found: set[Level] = set()
+    for kind in Level:
+        if kind is Level.OTHER:
+            continue
+        for group in superior_levels(kind):
+            found.update(group)
+    found.discard(Level.CONSTITUTION)
+    return sorted(found, key=lambda lv: lv.value)
+
+
+def corpus_index(corpus: Any) -> tuple[SuperiorIndex, dict[tuple[str, str], np.ndarray]]:
+    """The retrieval index over all versions of all superior-capable laws of ``corpus``, built
+    once per corpus object (a batch or a long-lived process pays for it once, whatever the
+    documents' kinds, regions and dates), with the positions of each version's entries."""
+    hit = _CORPUS_INDEX.get(id(corpus))
+    if hit is not None and hit[0] is corpus:
+        return hit[1], hit[2]
+    entries: list[Entry] = []
+    for level in _superior_capable_levels():
+        for law in corpus.laws(level=level):
+            for version in corpus.versions(law.id):
+                entries.extend(Entry(law, version, art) for art in corpus.articles(law.id, version.version)
+                               if art.text)
+    index = SuperiorIndex(entries)
+    positions: dict[tuple[str, str], list[int]] = {}
+    for i, e in enumerate(entries):
+        positions.setdefault((e.law.id, e.version.version), []).append(i)
+    by_version = {k: np.asarray(v, dtype=np.int64) for k, v in positions.items()}
+    _CORPUS_INDEX.clear()  # one corpus at a time: the index is large
+    _CORPUS_INDEX[id(corpus)] = (corpus, index, by_version)
+    return index, by_version
+
+
 def superior_index(corpus: Any, kind: Level | None, region: str | None, as_of: str) -> SuperiorIndex:
-    """The (cached) retrieval index over the superior laws of a document. Without a kind, the
-    national laws and administrative regulations (superior to every local document) are used."""
+    """The (cached) retrieval index over the superior laws of a document, in force on ``as_of``.
+    Without a kind, the national laws and administrative regulations (superior to every local
+    document) are used.
+
+    A full corpus (one with ``laws()``) gets a view of :func:`corpus_index` masked to the document's
+    superior versions; a minimal CorpusAPI gets an index of its superior articles alone."""
     level = kind or Level.LOCAL_REGULATION
     key = (id(corpus), level.value, region or "", as_of)
     idx = _INDEX_CACHE.get(key)
     if idx is None:
-        idx = SuperiorIndex(superior_entries(corpus, level, region, as_of))
-        if len(_INDEX_CACHE) >= _INDEX_CACHE_MAX:
+        if hasattr(corpus, "laws"):
+            full, by_version = corpus_index(corpus)
+            mask = np.zeros(len(full.entries), dtype=bool)
+            for law in corpus.superior_laws(level, region, as_of):
+                version = corpus.version_in_force(law.id, as_of)
+                if version is not None and (law.id, version.version) in by_version:
+                    mask[by_version[(law.id, version.version)]] = True
+            idx = full.view(mask)
+            cap = _MASK_CACHE_MAX
+        else:
+            idx = SuperiorIndex(superior_entries(corpus, level, region, as_of))
+            cap = _INDEX_CACHE_MAX
+        if len(_INDEX_CACHE) >= cap:
             _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
         _INDEX_CACHE[key] = idx
     return idx
