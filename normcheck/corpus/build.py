@@ -384,8 +384,9 @@ def _header(text: str) -> dict[str, Any]:
             "dates": dates, "effective": max(eff) if eff else None}
 
 
-def _articles(text: str, fmt: str, rel: str) -> list[tuple[int, int, str, str, list[str], str, int, int]]:
-    """(number, suffix, label, text, paragraphs, chapter, start, end) per article, via the segmenter."""
+def split_articles(text: str, fmt: str, rel: str) -> list[tuple[int, int, str, str, list[str], str, int, int]]:
+    """(number, suffix, label, text, paragraphs, chapter, start, end) per article, via the segmenter
+    (the one way law files become articles: the index and the benchmark builders share it)."""
     from normcheck.document import NodeKind
     from normcheck.segment import segment
 
@@ -422,7 +423,7 @@ def _articles(text: str, fmt: str, rel: str) -> list[tuple[int, int, str, str, l
 def _parse_file(entry: _Entry, data: bytes) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
     text = _docx_text(entry.path) if entry.fmt == "docx" else _decode(data)
     info = _header(text)
-    arts = _articles(text, entry.fmt, entry.rel)
+    arts = split_articles(text, entry.fmt, entry.rel)
     return info, arts
 
 

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from normcheck.law import Article
-from normcheck.numerals import NUMERAL_RE, cn_to_int
 
 _NAME_RE = re.compile(r"^(?P<title>.+?)(?:\((?P<date>\d{4}-\d{2}-\d{2})\))?$")
-_ART_RE = re.compile(rf"^第({NUMERAL_RE})条(?:之({NUMERAL_RE}))?[ 　]*")
 _NATIONAL_KIND = {"宪法": "constitution", "行政法规": "administrative_regulation", "部门规章": "department_rule",
                   "司法解释": "judicial_interpretation"}
 _SKIP = {"案例", "其他"}
@@ -60,44 +58,17 @@ def list_law_files(root: Path) -> list[LawFile]:
     return out
 
 
-def body_start(text: str) -> int:
-    i = text.find("<!-- INFO END -->")
-    return i + len("<!-- INFO END -->") if i >= 0 else 0
-
-
 def parse_articles(text: str, law_id: str = "", version: str = "") -> list[tuple[Article, int, int]]:
-    """Articles of a LawRefBook file with their (start, end) offsets: one article starts at a line
-    ``第X条``; following lines that are not headings belong to it."""
+    """Articles of a LawRefBook file with their (start, end) offsets, as the corpus index splits
+    them (:func:`normcheck.corpus.build.split_articles`, i.e. the segmenter)."""
+    from normcheck.corpus.build import split_articles
+
     out: list[tuple[Article, int, int]] = []
-    pos = body_start(text)
-    cur: list[object] | None = None  # [number, suffix, label, start, end, lines]
-    for line in text[pos:].splitlines(keepends=True):
-        start, end = pos, pos + len(line.rstrip("\n"))
-        pos += len(line)
-        s = line.strip()
-        m = _ART_RE.match(s)
-        if m:
-            if cur:
-                out.append(_mk(cur, law_id, version))
-            cur = [cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0,
-                   m.group(0).strip(), start, end, [s[m.end():]]]
-        elif cur and s and not s.startswith("#"):
-            cur[4] = end
-            cur[5].append(s)  # type: ignore[attr-defined]
-        elif s.startswith("#") and cur:
-            out.append(_mk(cur, law_id, version))
-            cur = None
-    if cur:
-        out.append(_mk(cur, law_id, version))
+    for number, suffix, label, body, paras, chapter, start, end in split_articles(text, "md", law_id):
+        art = Article(law_id=law_id, version=version, number=number, suffix=suffix, label=label, text=body,
+                      paragraphs=tuple(paras), chapter=chapter)
+        out.append((art, start, end))
     return out
-
-
-def _mk(cur: list[object], law_id: str, version: str) -> tuple[Article, int, int]:
-    n, suf, label, start, end, lines = cur
-    paras: tuple[str, ...] = tuple(lines)  # type: ignore[arg-type]
-    art = Article(law_id=law_id, version=version, number=int(n), suffix=int(suf),  # type: ignore[call-overload]
-                  label=str(label), text="\n".join(paras), paragraphs=paras)
-    return art, int(start), int(end)  # type: ignore[call-overload]
 
 
 def versions_by_title(files: list[LawFile]) -> dict[tuple[str | None, str], list[LawFile]]:
