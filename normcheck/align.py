@@ -99,6 +99,9 @@ class Alignment:
 
 
 _BITS = 21  # enough for any Unicode code point
+#: Query terms in more than this share of the indexed articles are not scored (see _Postings.score).
+MAX_DF_SHARE = 0.05
+MIN_QUERY_TERMS = 3
 
 
 def _codes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -156,10 +159,19 @@ class _Postings:
         return {int(i): float(c) for i, c in zip(ids, counts, strict=True)}
 
     def score(self, query: dict[int, float]) -> np.ndarray:
+        """Scores of every document for a weighted query. Terms found in more than
+        :data:`MAX_DF_SHARE` of the documents are skipped (they cost the most postings and carry the
+        least evidence), except that the :data:`MIN_QUERY_TERMS` rarest terms always count."""
         if not query:
             return np.zeros(self.n_docs, dtype=np.float32)
+        by_rarity = sorted(query, key=lambda t: self.df[t])
+        cap = MAX_DF_SHARE * self.n_docs
+        kept = [t for t in by_rarity if self.df[t] <= cap]
+        if len(kept) < MIN_QUERY_TERMS:
+            kept = by_rarity[:MIN_QUERY_TERMS]
         ids, ws = [], []
-        for t, qw in query.items():
+        for t in kept:
+            qw = query[t]
             s, e = self.offsets[t], self.offsets[t + 1]
             ids.append(self.docs[s:e])
             ws.append(self.weights[s:e] * qw)
