@@ -17,11 +17,14 @@ for the index once. Scores are sparse dot products done with numpy.
 from __future__ import annotations
 
 import copy
+import hashlib
 import math
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -140,6 +143,21 @@ class _Postings:
         self.doc_len = np.bincount(owner, minlength=self.n_docs).astype(np.float32)
         self.weights = np.zeros(len(self.terms), dtype=np.float32)
 
+    _SAVED = ("vocab", "docs", "df", "offsets", "doc_len", "weights")
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}{name}": getattr(self, name) for name in self._SAVED}
+
+    @classmethod
+    def restore(cls, arrays: dict[str, np.ndarray], prefix: str, ns: tuple[int, ...], n_docs: int) -> _Postings:
+        """A compacted posting list from :meth:`arrays` (no rebuilding)."""
+        p = cls.__new__(cls)
+        p.ns, p.n_docs = ns, n_docs
+        for name in cls._SAVED:
+            setattr(p, name, arrays[f"{prefix}{name}"])
+        p.compact()
+        return p
+
     def compact(self) -> None:
         """Drop what scoring does not need once the weights are set (halves the memory)."""
         self.terms = np.zeros(0, dtype=np.int64)
@@ -181,8 +199,50 @@ class _Postings:
 class SuperiorIndex:
     """Retrieval over a fixed set of superior articles (BM25 bigrams; TF-IDF cosine 2+3-grams)."""
 
-    def __init__(self, entries: Sequence[Entry], *, k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(self, entries: Sequence[Entry], *, k1: float = 1.2, b: float = 0.75,
+                 arrays: dict[str, np.ndarray] | None = None) -> None:
         self.entries = list(entries)
+        if arrays is not None:  # saved by :meth:`save` for exactly these entries
+            n = len(self.entries)
+            self._bm25 = _Postings.restore(arrays, "bm25_", (2,), n)
+            self._tfidf = _Postings.restore(arrays, "tfidf_", (2, 3), n)
+            self._tfidf_idf = arrays["tfidf_idf"]
+        else:
+            self._build(k1, b)
+        self._derive()
+
+    def save(self, path: Path, key: str) -> None:
+        """Write the scoring arrays to ``path`` (npz, atomically); :meth:`load_or_build` reads them."""
+        arrays = {**self._bm25.arrays("bm25_"), **self._tfidf.arrays("tfidf_"), "tfidf_idf": self._tfidf_idf,
+                  "key": np.asarray(key)}
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+        try:
+            np.savez(tmp, **arrays)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    @classmethod
+    def load_or_build(cls, entries: Sequence[Entry], cache: Path | None, key: str) -> SuperiorIndex:
+        """The index over ``entries``, read from ``cache`` when it was saved under the same ``key``
+        (which must identify the corpus and the entries), else built and saved there (best effort:
+        a read-only folder only costs the rebuild next time)."""
+        if cache is not None and cache.is_file():
+            try:
+                with np.load(cache, allow_pickle=False) as z:
+                    if str(z["key"]) == key:
+                        return cls(entries, arrays={name: z[name] for name in z.files})
+            except (OSError, ValueError, KeyError, EOFError):
+                pass  # a stale or broken cache is rebuilt
+        index = cls(entries)
+        if cache is not None:
+            try:
+                index.save(cache, key)
+            except OSError:
+                pass
+        return index
+
+    def _build(self, k1: float, b: float) -> None:
         n = len(self.entries)
         texts = [clean(e.article.text) for e in self.entries]
         # BM25 over bigrams
@@ -203,6 +263,8 @@ class SuperiorIndex:
         bm.compact()
         tv.compact()
         self._tfidf = tv
+
+    def _derive(self) -> None:
         self.key_to_index = {e.key: i for i, e in enumerate(self.entries)}
         laws = sorted({e.law.id: e.law.name for e in self.entries}.items())
         self._law_ids = {law_id: k for k, (law_id, _) in enumerate(laws)}
@@ -328,6 +390,23 @@ def _superior_capable_levels() -> list[Level]:
     return sorted(found, key=lambda lv: lv.value)
 
 
+#: Bump when the scoring arrays change meaning (invalidates saved indexes).
+INDEX_FORMAT = 1
+
+
+def _cache_of(corpus: Any, entries: Sequence[Entry]) -> tuple[Path | None, str]:
+    """Where to keep the built index of a corpus file (beside it), and the key that must match:
+    the corpus file's size and modification time, the format, and every entry's identity."""
+    path = getattr(corpus, "path", None)
+    if not isinstance(path, Path) or not path.is_file():
+        return None, ""
+    st = path.stat()
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{st.st_size}|{st.st_mtime_ns}|".encode())
+    for e in entries:
+        h.update(f"{e.law.id}|{e.version.version}|{e.article.number}|{e.article.suffix}\n".encode())
+    return path.with_name(path.name + ".retrieval.npz"), h.hexdigest()
+
+
 def corpus_index(corpus: Any) -> tuple[SuperiorIndex, dict[tuple[str, str], np.ndarray]]:
     """The retrieval index over all versions of all superior-capable laws of ``corpus``, built
     once per corpus object (a batch or a long-lived process pays for it once, whatever the
@@ -341,7 +420,7 @@ def corpus_index(corpus: Any) -> tuple[SuperiorIndex, dict[tuple[str, str], np.n
             for version in corpus.versions(law.id):
                 entries.extend(Entry(law, version, art) for art in corpus.articles(law.id, version.version)
                                if art.text)
-    index = SuperiorIndex(entries)
+    index = SuperiorIndex.load_or_build(entries, *_cache_of(corpus, entries))
     positions: dict[tuple[str, str], list[int]] = {}
     for i, e in enumerate(entries):
         positions.setdefault((e.law.id, e.version.version), []).append(i)

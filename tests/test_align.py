@@ -137,3 +137,22 @@ def test_hide_citations(text: str, expected: str) -> None:
 ])
 def test_topic_overlap(title: str, law: str, positive: bool) -> None:
     assert (topic_overlap(title, law) >= 0.5) is positive
+
+
+def test_saved_index_scores_like_a_fresh_one(tmp_path, index: SuperiorIndex) -> None:
+    cache = tmp_path / "corpus.sqlite.retrieval.npz"
+    SuperiorIndex.load_or_build(index.entries, cache, "k1")
+    assert cache.is_file()
+    loaded = SuperiorIndex.load_or_build(index.entries, cache, "k1")
+    for clause, _, _ in RETRIEVAL:
+        for method in METHODS:
+            assert loaded.search(clause, k=5, method=method) == index.search(clause, k=5, method=method)
+
+
+def test_saved_index_with_another_key_or_broken_is_rebuilt(tmp_path, index: SuperiorIndex) -> None:
+    cache = tmp_path / "idx.npz"
+    cache.write_bytes(b"not an npz")
+    rebuilt = SuperiorIndex.load_or_build(index.entries, cache, "k2")  # broken: rebuilt and saved
+    assert rebuilt.search(RETRIEVAL[0][0], k=1) == index.search(RETRIEVAL[0][0], k=1)
+    other = SuperiorIndex.load_or_build(index.entries[:2], cache, "k3")  # other key: not the saved arrays
+    assert len(other) == 2
