@@ -152,6 +152,7 @@ _ISSUER = (rf"(?P<issuer>国务院|全国人民代表大会常务委员会|全�
 _LAW_RE = re.compile(rf"{_ISSUER}{_TITLE}(?P<addr>{_SP}{_ADDRS})?")
 
 _SELF_WORDS = "法|条例|办法|规定|细则|实施细则|实施办法|规则|决定|决议|规程|准则|意见|通知|解释|章程"
+_GENERIC_TITLE_RE = re.compile(rf"(?:{_SELF_WORDS})")
 _SELF_RE = re.compile(rf"本(?P<word>{_SELF_WORDS}){_SP}(?P<addr>{_ADDRS})")
 _THIS_ARTICLE_RE = re.compile(rf"本条(?!例)(?P<addr>{_SP}{_ADDRS})?")
 _PREV_RE = re.compile(rf"前(?P<n>[两二三四五六七八九十]?)(?P<unit>款|项)(?P<addr>{_SP}{_ADDRS})?")
@@ -316,6 +317,20 @@ def find_citations(doc: Document) -> list[Citation]:
                 refs = parse_addresses(addr, a_s, doc=doc)
                 end = a_e
         start = m.start("issuer") if m.group("issuer") else m.start()
+        if _GENERIC_TITLE_RE.fullmatch(title) and not m.group("issuer"):
+            if text[start - 1:start] == "本":  # 本《办法》第二十条: the document itself
+                s, e = span(start - 1, end)
+                mark(start - 1, end)
+                out.append(InternalReference(start=s, end=e, form="self_law", word=f"本{title}", refs=refs,
+                                             clause=_clause_id(doc, s)))
+                continue
+            # 《条例》 alone names no particular law: a quoted short name of one named nearby
+            s, e = span(start, end)
+            ts, te = span(m.start("title"), m.end("title"))
+            mark(start, end)
+            out.append(LawCitation(start=s, end=e, title=title, refs=refs, clause=_clause_id(doc, s),
+                                   title_start=ts, title_end=te, is_law_like=False))
+            continue
         s, e = span(start, end)
         ts, te = span(m.start("title"), m.end("title"))
         mark(start, end)

@@ -211,3 +211,28 @@ def test_linear_time_on_pathological_input(bad: str) -> None:
     t = time.perf_counter()
     find_citations(make_doc(bad))
     assert time.perf_counter() - t < 2.0
+
+
+# Hand check 2026-11-28: 本《办法》 is the document itself, and 《条例》 alone names no particular law.
+# (text, kind, form or is_law_like, matched text, refs)
+GENERIC_TITLE_CASES = [
+    ("有本《办法》第二十条、第二十一条规定行为之一的", "internal", "self_law", "本《办法》第二十条、第二十一条",
+     [(20, 0, None, None), (21, 0, None, None)]),
+    ("其它违反本《条例》规定的。", "internal", "self_law", "本《条例》", []),
+    ("本《办法》自2018年7月1日起施行。", "internal", "self_law", "本《办法》", []),
+    ("依照《条例》的规定处理。", "law", False, "《条例》", []),
+    ("依照《测试条例》的规定处理。", "law", True, "《测试条例》", []),
+    ("依照国务院《办法》处理。", "law", True, "国务院《办法》", []),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "form", "matched", "refs"), GENERIC_TITLE_CASES)
+def test_generic_titles(text: str, kind: str, form: object, matched: str, refs: list[tuple]) -> None:
+    cits = [c for c in find_citations(make_doc(text)) if not isinstance(c, UnnamedBasis)]
+    assert len(cits) == 1
+    c = cits[0]
+    assert c.kind == kind and text[c.start:c.end] == matched and refs_of(c) == refs
+    if isinstance(c, InternalReference):
+        assert c.form == form and c.word == "本" + matched[2:matched.index("》")]
+    else:
+        assert isinstance(c, LawCitation) and c.is_law_like is form

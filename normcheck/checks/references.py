@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from normcheck.checks import CheckContext, register
-from normcheck.cite import ArticleRef, Citation, InternalReference, LawCitation, find_citations
+from normcheck.cite import _PROVINCES, ArticleRef, Citation, InternalReference, LawCitation, find_citations
 from normcheck.document import Document, Node, NodeKind
 from normcheck.findings import Evidence, Finding, FindingType, Severity
 from normcheck.law import Law, Level, Status
@@ -36,8 +36,12 @@ RULE_INVALID = "references.invalid"
 TYPO_SIMILARITY = 0.85
 
 
+_PRC = "中华人民共和国"
+_TRAILING_PAREN_RE = re.compile(r"[（(][^（）()]{0,20}[）)]$")
+
+
 def _bare(title: str) -> str:
-    return title.removeprefix("中华人民共和国")
+    return title.removeprefix(_PRC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +49,19 @@ class _Rules:
     penalty_words: tuple[str, ...]
     basis_outdated: str
     basis_invalid: str
+    silent_suffixes: tuple[str, ...] = ()
+    silent_prefixes: tuple[str, ...] = ()
+    silent_contains: tuple[str, ...] = ()
+    fillers: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = json.loads(resources.files("normcheck.data").joinpath("reference_rules.json").read_text("utf-8"))
+    silent = data["not_found_silent"]
     return _Rules(tuple(data["penalty_words"]["words"]), data["basis"]["outdated_reference"],
-                  data["basis"]["invalid_reference"])
+                  data["basis"]["invalid_reference"], tuple(silent["suffixes"]), tuple(silent["prefixes"]),
+                  tuple(silent["contains"]), tuple(data["name_variant_fillers"]["words"]))
 
 
 # ------------------------------------------------------------------------------- structure helpers
@@ -92,9 +102,17 @@ def _clause_text(doc: Document, offset: int) -> str:
     return doc.node_text(node)
 
 
+_TITLE_SPAN_RE = re.compile(r"《[^《》]*》")
+
+
 def _is_penalty(doc: Document, offset: int) -> bool:
-    text = _clause_text(doc, offset)
-    return any(w in text for w in _rules().penalty_words)
+    """The clause punishes: a penalty word outside the cited titles (违反《治安管理处罚条例》后果较重的
+    defines, it does not punish), or 处理 under a cited penalty law (按照《治安管理处罚条例》处理)."""
+    raw = _clause_text(doc, offset)
+    text = _TITLE_SPAN_RE.sub("", raw)
+    if any(w in text for w in _rules().penalty_words):
+        return True
+    return "处理" in text and any("处罚" in t for t in _TITLE_SPAN_RE.findall(raw))
 
 
 def _is_amendment_doc(doc: Document) -> bool:
@@ -193,6 +211,68 @@ def _internal_findings(doc: Document, c: InternalReference) -> list[Finding]:
     return out
 
 
+# A title that names a local text: a province, a city/county/prefecture, a special zone, 本省/本市.
+# 城市/中华/中国/全国/国务院/国家 open national titles; 市场/市政 are no place names.
+_LOCAL_TITLE_RE = re.compile(
+    rf"^(?:本省|本市|{_PROVINCES}|(?!城市|中华|中国|全国|国务院|国家)[一-龥]{{1,7}}?"
+    r"(?:省|市(?![场政])|自治州|自治县|县|经济特区|特别行政区))")
+_CITY_RE = re.compile(r"^([一-龥]{2,6}?)(?:市|县|自治州|自治县)")
+_BRACKETS_RE = re.compile(r"[《》〈〉<>（）()\s]")
+_PRC_TYPO_RE = re.compile(r"^(?:中华?人民共?和?国|中国人民共和国|中华人民共和)(?=[一-龥])")
+
+
+def _is_local_title(title: str, issuer: str, doc: Document) -> bool:
+    if issuer and not issuer.startswith(("国务院", "全国", "国家")):
+        return True
+    if _LOCAL_TITLE_RE.match(title):
+        return True
+    m = _CITY_RE.match(doc.meta.title or "")  # 杭州西湖…条例 cited by a 杭州市 regulation
+    return bool(m and title.startswith(m.group(1)))
+
+
+def _not_found_is_silent(c: LawCitation, doc: Document) -> bool:
+    """True for titles the corpus does not collect (reference_rules.json ``not_found_silent``)."""
+    r = _rules()
+    t = _TRAILING_PAREN_RE.sub("", c.title)
+    return (t.endswith(r.silent_suffixes) or t.startswith(r.silent_prefixes)
+            or any(w in t for w in r.silent_contains) or _is_local_title(t, c.issuer, doc))
+
+
+def _canonical(title: str) -> str:
+    t = _BRACKETS_RE.sub("", title)
+    for w in _rules().fillers:
+        t = t.replace(w, "")
+    return t
+
+
+def _is_misnaming(title: str, known: str) -> bool:
+    """``title`` (not in the corpus) is a misspelling or misnaming of ``known``: the same words up to
+    filler words (管理, 暂行, 实施, 中华人民共和国, brackets), or one character inserted, deleted or
+    replaced. Two titles that differ in a content word (医疗/中医药, 自治/旅游) are two laws."""
+    a, b = _bare(title), _bare(known)
+    if a == b or a[:2] != b[:2]:
+        return False
+    if _canonical(a) == _canonical(b):
+        return True
+    x, y = _BRACKETS_RE.sub("", a), _BRACKETS_RE.sub("", b)
+    if abs(len(x) - len(y)) > 1:
+        return False
+    ops = [op for op in difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes() if op[0] != "equal"]
+    return len(ops) == 1 and max(ops[0][2] - ops[0][1], ops[0][4] - ops[0][3]) == 1
+
+
+def _prc_typo(title: str, corpus: Any) -> str | None:
+    """中华人民和国治安管理处罚法 / 中国人民共和国森林法: a misspelt 中华人民共和国 before a known law."""
+    m = _PRC_TYPO_RE.match(title)
+    if m is None or title.startswith(_PRC):
+        return None
+    rest = title[m.end():]
+    for law in corpus.find_laws(rest):
+        if _bare(law.name) == rest:
+            return law.name
+    return None
+
+
 def _law_name(res: Resolution) -> str:
     return res.law.name if res.law else ""
 
@@ -205,10 +285,16 @@ def _law_findings(doc: Document, c: LawCitation, res: Resolution, corpus: Any) -
         sug = list(res.suggestions)
         if c.title in _defined_short_names(doc) or _repeal_context(doc, c, None):
             return out  # （以下简称《乘坐规则》）; 《旧规定》同时废止
+        prc = _prc_typo(c.title, corpus) if corpus is not None else None
+        if prc is not None:
+            sug = [prc, *[x for x in sug if x != prc]]
         ratio = difflib.SequenceMatcher(None, _bare(c.title), _bare(sug[0])).ratio() if sug else 0.0
         # a misspelling keeps the place name: 上海市…条例 vs 深圳市…条例 is another law, not a typo
-        typo = (ratio >= TYPO_SIMILARITY and _bare(sug[0]) != _bare(c.title)
-                and _bare(sug[0])[:2] == _bare(c.title)[:2])
+        typo = prc is not None or (bool(sug) and (ratio >= TYPO_SIMILARITY or _canonical(_bare(c.title))
+                                                    == _canonical(_bare(sug[0])))
+                                   and _is_misnaming(c.title, sug[0]))
+        if not typo and _not_found_is_silent(c, doc):
+            return out  # a local regulation, decision, charter or treaty the corpus does not collect
         msg = f"语料库中未找到《{c.title}》"
         msg += f"，是否指《{sug[0]}》？" if typo else "（可能未收录，请人工核对名称）"
         out.append(_finding(
