@@ -169,6 +169,24 @@ def _assign(findings: Sequence[Finding], leaves: Sequence[Node | ClauseResult]
     return per, loose
 
 
+def raw_score(text: str, findings: Sequence[Finding], params: RankParams | None = None) -> float:
+    """A clause's uncalibrated score ``1 - (1 - prior) * prod_f (1 - w_sev(f) * confidence(f))``."""
+    p = params or load_params()
+    keep = 1.0 - prior(text, p)
+    for f in findings:
+        keep *= 1.0 - finding_term(f, p)
+    return 1.0 - keep
+
+
+def raw_scores(clauses: Sequence[ClauseResult], findings: Sequence[Finding],
+               params: RankParams | None = None) -> list[float]:
+    """The uncalibrated score of each clause of a result (``clause.text`` gives the prior), before
+    :func:`calibrate`: what calibration is fitted on (``scripts/calibrate_rank.py``)."""
+    p = params or load_params()
+    per, _ = _assign(findings, clauses)
+    return [raw_score(c.text, fs, p) for c, fs in zip(clauses, per, strict=True)]
+
+
 def score_clauses(doc: Document, findings: list[Finding], params: RankParams | None = None) -> list[ClauseResult]:
     """Every finest clause of ``doc`` with its attention ``score`` in [0, 1] and ``rank`` (1 = first)."""
     p = params or load_params()
@@ -178,13 +196,10 @@ def score_clauses(doc: Document, findings: list[Finding], params: RankParams | N
     out: list[ClauseResult] = []
     for (node, anc), fs in zip(pairs, per, strict=True):
         text = doc.original[node.start:node.end]
-        keep = 1.0 - prior(text, p)
-        for f in fs:
-            keep *= 1.0 - finding_term(f, p)
         nums = _address(node, anc)
         out.append(ClauseResult(
             id=node.id, article=nums["article"], paragraph=nums["paragraph"], item=nums["item"],
-            text=text, start=node.start, end=node.end, score=calibrate(1.0 - keep, p.knots),
+            text=text, start=node.start, end=node.end, score=calibrate(raw_score(text, fs, p), p.knots),
             subitem=nums["subitem"], article_suffix=int(nums["article_suffix"] or 0),
         ))
     assign_ranks(out)
