@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus-src", default=None, help="law collection the suites are built from")
     ap.add_argument("--max-knots", type=int, default=8)
     ap.add_argument("--prior-weight", type=float, default=2.0, help="pseudo-clauses on the identity per 0.1 step")
+    ap.add_argument("--dump", default=None, help="save the (raw, label) pairs per split and suite to this .npz")
     ap.add_argument("--write", action="store_true", help="write the knots into normcheck/data/rank_params.json")
     args = ap.parse_args(argv)
     srcs = [Path(args.corpus_src)] if args.corpus_src else default_corpus_sources()
@@ -224,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
             rk = rep["ranking"]
             print(f"| {s} | {name} | {len(test[s].records)} | {rk['n_positives']} | "
                   + " | ".join(_fmt(rk.get(c)) for c in RANK_COLUMNS) + " |", flush=True)
+    if args.dump:
+        np.savez(args.dump, **{f"{sp}_{s}_{k}": getattr(runs[s], k) for sp, runs in (("dev", dev), ("test", test))
+                               for s in suites for k in ("raw", "label")})
     if args.write:
         prov = {"script": "scripts/calibrate_rank.py", "date": dt.date.today().isoformat(), "split": "dev",
                 "suites": {s: {"docs": len(dev[s].records), "clauses": int(dev[s].raw.size),
