@@ -217,13 +217,13 @@ def document_priority(result: Result, params: RankParams | None = None) -> float
     """A document's attention priority in [0, 1] for ordering a batch (0 for a failed document).
 
     ``1 - prod_i (1 - t_i * decay**i)`` over the ``top_k`` largest terms: the clause scores and the
-    terms of document-level findings (those attached to no clause).
+    terms of document-level findings (those attached to no clause), calibrated like a clause's.
     """
     p = params or load_params()
     if result.error:
         return 0.0
     _, loose = _assign(result.findings, result.clauses)
-    terms = [c.score for c in result.clauses] + [finding_term(f, p) for f in loose]
+    terms = [c.score for c in result.clauses] + [calibrate(finding_term(f, p), p.knots) for f in loose]
     terms.sort(reverse=True)
     keep = 1.0
     for i, t in enumerate(terms[: p.top_k]):

@@ -147,3 +147,12 @@ def test_raw_scores_from_a_result_match_score_clauses() -> None:
     cs = score_clauses(DOC, fs, RAW)
     assert raw_scores(cs, fs) == pytest.approx([c.score for c in cs])
     assert raw_scores(cs, [])[0] == 0.0 and raw_scores(cs, [])[5] == pytest.approx(prior(cs[5].text))
+
+
+def test_document_level_findings_calibrated_in_priority() -> None:
+    halve = dataclasses.replace(load_params(), knots=((0.0, 0.0), (1.0, 0.5)), top_k=1)
+    empty = make_doc("某市空白办法", [["为了测试，制定本办法。"]])
+    res = result_for(empty, [finding(None, 0, 0, severity="high", confidence=0.8)])
+    assert not any(c.score for c in score_clauses(empty, res.findings, halve))  # the finding is document-level
+    res.clauses = score_clauses(empty, res.findings, halve)
+    assert document_priority(res, halve) == pytest.approx(0.4)
