@@ -217,7 +217,7 @@ class SuperiorIndex:
                   "key": np.asarray(key)}
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
         try:
-            np.savez(tmp, **arrays)
+            np.savez(tmp, **arrays)  # type: ignore[arg-type]  # numpy stubs type **kwds as bool
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
