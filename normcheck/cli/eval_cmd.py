@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -37,16 +37,27 @@ def eval_command(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
 ) -> None:
     """Score predictions against labelled review outcomes; `--suite all` runs every benchmark in eval/."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from normcheck.evaluation import evaluate
     from normcheck.evaluation.report import render_markdown
     from normcheck.evaluation.suites import SUITES, render_table, run_suites
 
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=Console(stderr=True), disable=quiet)
+    tasks: dict[str, Any] = {}
+
     def progress(*args: object) -> None:
-        if not quiet:
-            typer.echo("  " + " ".join(str(a) for a in args), err=True, nl=False)
-            typer.echo("\r", err=True, nl=False)
+        """(suite, done, total) from run_suites, (done, total) from evaluate."""
+        *label, done, total = args
+        name = str(label[0]) if label else "documents"
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=int(str(total)))
+        bar.update(tasks[name], completed=int(str(done)))
 
     try:
+        bar.start()
         if suite is not None:
             names = list(SUITES) if suite == "all" else [suite]
             if any(n not in SUITES for n in names):
@@ -65,18 +76,24 @@ def eval_command(
                 (out / "suites.md").write_text(render_table(res) + "\n", encoding="utf-8")
                 (out / "suites.json").write_text(json.dumps({k: v for k, v in res.items() if k != "reports"},
                                                             ensure_ascii=False, indent=2), encoding="utf-8")
+            bar.stop()
             typer.echo(json.dumps(res["rows"], ensure_ascii=False, indent=2) if as_json else render_table(res))
             return
         if dataset is None:
             _fail("give a DATASET file or --suite NAME|all")
         rep = evaluate(dataset, predictions=predictions, compare=compare, corpus=corpus, out_dir=out,
                        n_resamples=resamples, seed=seed, progress=progress)
+        bar.stop()
         typer.echo(json.dumps(rep, ensure_ascii=False, indent=2, default=str) if as_json
                    else render_markdown(rep, plot_name=None))
     except NormcheckError as e:
+        bar.stop()
         _fail(str(e), 1)
     except ValueError as e:
+        bar.stop()
         _fail(str(e), 2)
+    finally:
+        bar.stop()
 
 
 def register(app: typer.Typer) -> None:
