@@ -3,7 +3,9 @@
 One public verb, :func:`find_citations`, and one frozen class per reference kind (eyecite style):
 
 - :class:`LawCitation` — a title in 《》 (full or short, 〈〉 allowed inside), an optional issuer prefix
-  (国务院《物业管理条例》, 省《…条例》) and optional addresses (第十四条第二款第（三）项, ranges, lists).
+  (国务院《物业管理条例》, 省《…条例》) and optional addresses (第十四条第二款第（三）项, ranges, lists);
+  also a law named without 《》 right after 依照/根据/违反… when an address follows
+  (依照行政处罚法第三十条; ``bracketed=False``).
 - :class:`InternalReference` — 本法/本条例/本办法/本规定 第X条, 本条, 前款, 前两款, 本条第X款, a bare
   第X款/第X条 inside the document, 上述.
 - :class:`UnnamedBasis` — 根据有关法律、法规; 依据国家有关规定; 法律、法规另有规定的.
@@ -92,6 +94,7 @@ class LawCitation:
     title_end: int = 0
     is_law_like: bool = True  # False for forms, certificates, plans (《门楼号确认书》)
     is_amendment: bool = False  # 《关于修改〈…〉的决定》 and similar decisions
+    bracketed: bool = True  # False: a law named without 《》 (依照行政处罚法第三十条), always with an address
 
     kind: str = field(default="law", init=False)
 
@@ -150,6 +153,13 @@ _ISSUER = (rf"(?P<issuer>国务院|全国人民代表大会常务委员会|全�
            rf"国家[一-龥]{{1,10}}?(?:部|委员会|总局|局|署)|(?:{_PROVINCES})?(?:省|自治区)|本省|本市|本自治区|"
            rf"(?:{_PROVINCES})市|市(?:人民政府|人大常委会|人民代表大会常务委员会)?|省(?:人民政府|人大常委会))?")
 _LAW_RE = re.compile(rf"{_ISSUER}{_TITLE}(?P<addr>{_SP}{_ADDRS})?")
+
+# A law named without 《》 after a verb of reliance, only when an address follows at once
+# (依照行政处罚法第三十条, 根据中华人民共和国立法法第八条); 本法/该法/有关法… are not titles.
+_PLAIN_LAW_RE = re.compile(rf"(?<=依照|依据|根据|按照|违反|适用|参照)"
+                           rf"(?P<title>(?:中华人民共和国)?[一-龥]{{1,24}}?(?:法|条例))(?P<addr>{_SP}{_ADDRS})")
+_NOT_PLAIN_TITLE = re.compile(r"^(?:本|该|同|此|上述|前|有关|相关|其他|法律|行政法规|地方性法规)|[和及与或的、]"
+                              r"|[本该此](?:法|条例)$")  # 参照适用本条例第三十九条: the document itself
 
 _SELF_WORDS = "法|条例|办法|规定|细则|实施细则|实施办法|规则|决定|决议|规程|准则|意见|通知|解释|章程"
 _GENERIC_TITLE_RE = re.compile(rf"(?:{_SELF_WORDS})")
@@ -338,6 +348,18 @@ def find_citations(doc: Document) -> list[Citation]:
             start=s, end=e, title=title, issuer=m.group("issuer") or "", refs=refs,
             clause=_clause_id(doc, s), title_start=ts, title_end=te, is_law_like=_is_law_like(title),
             is_amendment=title.startswith("关于") or "修改〈" in title or "废止〈" in title))
+
+    for m in _PLAIN_LAW_RE.finditer(text):
+        title = m.group("title")
+        if taken[m.start()] or _NOT_PLAIN_TITLE.search(title.removeprefix("中华人民共和国")) or len(title) < 3:
+            continue
+        refs = parse_addresses(m.group("addr"), m.start("addr"), doc=doc)
+        if not refs:
+            continue
+        s, e = span(m.start(), m.end())
+        mark(m.start(), m.end())
+        out.append(LawCitation(start=s, end=e, title=title, refs=refs, clause=_clause_id(doc, s), title_start=s,
+                               title_end=span(m.start(), m.end("title"))[1], is_law_like=True, bracketed=False))
 
     for m in _SELF_RE.finditer(text):
         if taken[m.start()]:

@@ -65,6 +65,29 @@ def test_law_citations(text: str, matched: str, title: str, issuer: str, refs: l
     assert text[c.title_start:c.title_end].replace("\n", "") == title
 
 
+# Laws named without 《》: (text, matched, title, refs)
+PLAIN_LAW_CASES = [
+    ("依照行政处罚法第三十条处理", "行政处罚法第三十条", "行政处罚法", [(30, 0, None, None)]),
+    ("根据中华人民共和国立法法第八条，制定", "中华人民共和国立法法第八条", "中华人民共和国立法法",
+     [(8, 0, None, None)]),
+    ("违反城市道路管理条例第二十七条第一款规定的", "城市道路管理条例第二十七条第一款", "城市道路管理条例",
+     [(27, 0, 1, None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "matched", "title", "refs"), PLAIN_LAW_CASES)
+def test_plain_law_citations(text: str, matched: str, title: str, refs: list[tuple]) -> None:
+    (c,) = [c for c in find_citations(make_doc(text)) if isinstance(c, LawCitation)]
+    assert (text[c.start:c.end], c.title, c.bracketed) == (matched, title, False)
+    assert refs_of(c) == refs
+
+
+@pytest.mark.parametrize("text", ["违反本条例第十条规定的", "依照该法第五条", "依照本法第三十条",
+                                  "依照有关法第三条", "参照适用本条例第三十九条", "根据实际情况确定本条例第三条"])
+def test_plain_law_excludes_self_and_vague(text: str) -> None:
+    assert not [c for c in find_citations(make_doc(text)) if isinstance(c, LawCitation)]
+
+
 # (text, form, matched, refs, count)
 INTERNAL_CASES = [
     ("违反本条例第二十条规定的", "self_law", "本条例第二十条", [(20, 0, None, None)], 1),
@@ -114,7 +137,7 @@ def test_unnamed_basis(text: str, form: str, matched: str) -> None:
 NOT_CITATIONS = [
     "第一条 为了规范管理，制定本条例。",  # the article's own label
     "第十条\n内容",  # label alone on its line
-    "依照行政处罚法第三十条处理",  # another law's article (bare name): not internal
+    "根据城乡规划法和土地管理法的规定",  # names without an address stay prose
     "该法第五条",
     "《未闭合的标题，没有结尾",
 ]

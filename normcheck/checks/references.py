@@ -282,6 +282,8 @@ def _law_findings(doc: Document, c: LawCitation, res: Resolution, corpus: Any) -
         return []
     out: list[Finding] = []
     if res.status == "not_found":
+        if not c.bracketed:
+            return out  # an unbracketed name that is no law we know is more likely prose than a citation
         sug = list(res.suggestions)
         if c.title in _defined_short_names(doc) or _repeal_context(doc, c, None):
             return out  # （以下简称《乘坐规则》）; 《旧规定》同时废止
