@@ -396,12 +396,16 @@ INDEX_FORMAT = 1
 
 def _cache_of(corpus: Any, entries: Sequence[Entry]) -> tuple[Path | None, str]:
     """Where to keep the built index of a corpus file (beside it), and the key that must match:
-    the corpus file's size and modification time, the format, and every entry's identity."""
+    the corpus content (:meth:`Corpus.content_id`), the format, and every entry's identity."""
     path = getattr(corpus, "path", None)
     if not isinstance(path, Path) or not path.is_file():
         return None, ""
-    st = path.stat()
-    h = hashlib.sha256(f"{INDEX_FORMAT}|{st.st_size}|{st.st_mtime_ns}|".encode())
+    if hasattr(corpus, "content_id"):  # stable across rebuilds that changed nothing
+        ident = corpus.content_id()
+    else:
+        st = path.stat()
+        ident = f"{st.st_size}|{st.st_mtime_ns}"
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{ident}|".encode())
     for e in entries:
         h.update(f"{e.law.id}|{e.version.version}|{e.article.number}|{e.article.suffix}\n".encode())
     return path.with_name(path.name + ".retrieval.npz"), h.hexdigest()

@@ -9,6 +9,7 @@ version is marked repealed, in which case its end is unknown and it is never rep
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -330,6 +331,16 @@ class Corpus:
         return hits
 
     # -- info ----------------------------------------------------------------------------------
+    def content_id(self) -> str:
+        """A digest of what the index holds (schema, every source file's sha256, the facts), the same
+        across rebuilds that changed nothing: caches derived from the corpus key on it."""
+        h = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
+        for path, sha in self._con.execute("SELECT path, sha256 FROM sources ORDER BY path"):
+            h.update(f"{path}\t{sha}\n".encode())
+        for row in self._con.execute("SELECT * FROM facts ORDER BY 1, 2, 3, 4"):
+            h.update(("\t".join(map(str, row)) + "\n").encode())
+        return h.hexdigest()
+
     def info(self) -> dict[str, Any]:
         """Build metadata and counts (for ``normcheck corpus info``)."""
         c = self._con
