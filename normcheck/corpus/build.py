@@ -174,12 +174,24 @@ def _read_lrb_db(db: Path) -> tuple[dict[tuple[str, str], list[dict[str, Any]]],
     return by_key, by_name
 
 
+def _city_prefix(name: str, region: str) -> str:
+    """The 设区的市 of ``region`` that ``name`` begins with (longest match), from the regions table."""
+    from normcheck.kind import regions
+
+    cities = regions().get(region, {}).get("cities", [])
+    hits = [c for c in cities if isinstance(c, str) and name.startswith(c)] if isinstance(cities, list) else []
+    return max(hits, key=len) if hits else ""
+
+
 def _local_level(name: str, region: str) -> tuple[Level, str]:
     """(level, city) of a DLC local regulation from its name (a 设区的市's regulation names its city)."""
     if "自治条例" in name or "单行条例" in name or (name.count("自治") and not name.startswith(region)):
         return Level.AUTONOMOUS_REGULATION, ""
     if region in _MUNICIPALITIES or name.startswith(region):
         return Level.LOCAL_REGULATION, ""
+    city = _city_prefix(name, region)  # 商丘古城保护条例, 深圳经济特区…条例: the city named without 市
+    if city:
+        return Level.MUNICIPAL_REGULATION, city
     m = re.match(r"^([\u4e00-\u9fff]{1,6}?)(市|自治州)", name)
     if m and not name.startswith("中国"):
         return Level.MUNICIPAL_REGULATION, m.group(1)
