@@ -300,6 +300,16 @@ def _time_direction(text: str, q: Quantity, clause_q: Quantity) -> Direction:
 _EXCEPTION_RE = re.compile(
     r"(?:但是?|除)[^。；]{0,60}?(?:的)?除外"
     r"|(?:法律|行政法规|法规|国家|国务院)[^。；，]{0,20}另有规定的[，,]?(?:从其规定|依照其规定|适用其规定|除外)?")
+_LEADING_LINK = re.compile(r"^(?:以及|或者|并且|及|和|与|或|且|的|、|，)+")
+
+
+def _said_elsewhere(seg: str, other: str) -> bool:
+    """Whether an inserted segment's words (less leading connectives) occur anywhere in the other
+    text: a reordering or a split word, not a new condition."""
+    core = _LEADING_LINK.sub("", seg.strip("，。；、 "))
+    return len(core) >= 2 and core in other
+
+
 _CONDITION_RE = re.compile(
     r"经(?!营|济|费|常|过|历|验|手|纪|销|办)[^，。；]{1,20}(?:同意|批准|审核|核准|许可|备案|认定)|并且|且|方可|才能|"
     r"具有|具备|取得|持有|户籍|居住证|学历|前提|条件|须经|需经|须具备|需具备|须提供|需提供|缴纳|保证金|押金|担保")
@@ -547,6 +557,8 @@ def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
             continue
         m = _CONDITION_RE.search(seg)
         if not m or _CONDITION_RE.search(b[max(0, j1 - 2):j2 + 2]):
+            continue
+        if _said_elsewhere(seg, b):  # the words moved (未取得 before or after the subject), not added
             continue
         if not _neighbourhood_shared(al, i1, i2, side="a"):
             continue

@@ -134,3 +134,16 @@ def test_similarity() -> None:
     assert similarity("甲乙丙丁", "甲乙丙丁") == 1.0
     assert similarity("", "甲") == 0.0
     assert similarity("甲乙丙丁", "戊己") == 0.0
+
+
+def test_moved_words_are_not_an_added_condition() -> None:
+    # 未取得 stands before the subject in one text and after it in the other: a reordering
+    a = "建设工程未取得规划许可证件进行建设的，处建设工程造价百分之五以上百分之十以下的罚款。"
+    b = "未取得建设工程规划许可证进行建设的，处建设工程造价百分之五以上百分之十以下的罚款。"
+    assert not [d for d in compare(a, b) if d.kind is DiffKind.CONDITION_ADDED]
+
+
+def test_a_new_residence_condition_is_still_added() -> None:
+    a = "自愿终身只生育一个子女的本省户籍夫妻，享受以下优待。"
+    b = "自愿终身只生育一个子女的夫妻，享受以下优待。"
+    assert [d for d in compare(a, b) if d.kind is DiffKind.CONDITION_ADDED]
