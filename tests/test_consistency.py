@@ -42,8 +42,8 @@ FLAGGED = [
                  Severity.HIGH, "二万元以上二十万元以下罚款", "一万元以上十万元以下罚款", id="wider-fine"),
     pytest.param("任何单位和个人可以在示范保护区内从事采砂、取土等活动，法律另有规定的除外。", Severity.HIGH,
                  "可以", "不得", id="may-where-law-forbids"),
-    pytest.param("申请人申请示范许可，应当如实向主管机关提交有关材料，并经所在地街道办事处同意，"
-                 "并对其申请材料实质内容的真实性负责。", Severity.HIGH, "经所在地街道办事处同意", None,
+    pytest.param("申请示范许可的，申请人应当向主管机关如实报送材料，并经所在地街道办事处同意，"
+                 "并对所报材料的真实性承担责任。", Severity.HIGH, "经所在地街道办事处同意", None,
                  id="condition-added"),
     pytest.param("任何单位和个人不得在示范保护区内从事采砂、取土等活动。", Severity.MEDIUM, None, "法律另有规定的除外",
                  id="exception-dropped"),
