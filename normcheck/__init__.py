@@ -17,14 +17,14 @@ __all__ = ["__version__", "check", "read", "segment"]
 
 def read(path: str, **kwargs: Any) -> Any:
     """Read a file into a :class:`~normcheck.document.Document` (text decoded, normalised, segmented)."""
-    from normcheck.read import read_document
+    from normcheck.reader import read_document
 
     return read_document(path, **kwargs)
 
 
 def segment(source: Any, **kwargs: Any) -> Any:
     """Segment a path or a string into a :class:`~normcheck.document.Document`."""
-    from normcheck.segment import segment as _segment
+    from normcheck.segmentation import segment as _segment
 
     return _segment(source, **kwargs)
 

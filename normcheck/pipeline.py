@@ -1,6 +1,6 @@
 """``check()``: one document through every stage, in order.
 
-read → normalise → segment (``normcheck.read`` / ``normcheck.segment``) → kind and region
+read → normalise → segment (``normcheck.reader`` / ``normcheck.segmentation``) → kind and region
 (``normcheck.kind``) → citations (``normcheck.cite``) → registered checks (``normcheck.checks``) →
 attention scores and ranks (``normcheck.rank``) → :class:`~normcheck.findings.Result`.
 
@@ -89,7 +89,7 @@ def _sha256(source: Any, doc: Document | None) -> str:
 
 def load_document(source: Any, *, path: str | None = None) -> Document:
     """Read (path) or segment (text) a document. Raises NormcheckError on bad input."""
-    from normcheck.segment import segment
+    from normcheck.segmentation import segment
 
     if _looks_like_path(source):
         return segment(Path(source))

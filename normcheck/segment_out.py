@@ -74,7 +74,7 @@ def segment_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str
 
     Folders are walked recursively for .txt/.md/.docx files (``_index.md`` skipped).
     """
-    from normcheck.read import read_document
+    from normcheck.reader import read_document
 
     for path in _expand(paths):
         try:

@@ -37,7 +37,7 @@ from mine_pairs import DEFAULT_CORPUS, entries_of, local_files, national_files  
 from normcheck.align import SuperiorIndex  # noqa: E402
 from normcheck.checks.consistency import consistency_findings  # noqa: E402
 from normcheck.law import Level  # noqa: E402
-from normcheck.segment import segment  # noqa: E402
+from normcheck.segmentation import segment  # noqa: E402
 
 
 def in_force_mask(index: SuperiorIndex, date: str) -> np.ndarray:

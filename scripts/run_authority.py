@@ -20,7 +20,7 @@ from normcheck.checks.authority import check_authority
 from normcheck.document import NodeKind
 from normcheck.kind import infer_kind, infer_place
 from normcheck.law import Level
-from normcheck.segment import segment
+from normcheck.segmentation import segment
 
 _REG = {Level.LOCAL_REGULATION, Level.MUNICIPAL_REGULATION, Level.AUTONOMOUS_REGULATION,
         Level.PROVINCIAL_RULE, Level.MUNICIPAL_RULE}

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from normcheck.kind import infer_kind
-    from normcheck.segment import segment
+    from normcheck.segmentation import segment
 
     files = dlc_files(args.src)
     if args.limit:

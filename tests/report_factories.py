@@ -1,6 +1,6 @@
 """Small factories for rank/report/batch tests: hand-made Documents, Findings and Results.
 
-Texts are invented for the tests (no statute text). Independent of normcheck.segment.
+Texts are invented for the tests (no statute text). Independent of normcheck.segmentation.
 """
 
 from __future__ import annotations

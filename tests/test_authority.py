@@ -13,7 +13,7 @@ from normcheck.checks import CheckContext
 from normcheck.checks.authority import check_authority
 from normcheck.errors import Code, NormcheckError
 from normcheck.law import Article, Law, LawVersion, Level
-from normcheck.segment import segment
+from normcheck.segmentation import segment
 
 #: One clause of our own that sets each (act, type).
 SAMPLE = {

@@ -11,7 +11,7 @@ from normcheck.checks import CheckContext, load_builtin
 from normcheck.checks.consistency import check_consistency, consistency_findings
 from normcheck.findings import FindingType, Severity
 from normcheck.law import Level
-from normcheck.segment import segment
+from normcheck.segmentation import segment
 
 AS_OF = "2024-01-01"
 HEAD = "某市示范许可条例\n\n第一条 为了规范本市示范许可工作，结合本市实际，制定本条例。\n\n"

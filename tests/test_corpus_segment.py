@@ -15,7 +15,7 @@ import pytest
 
 from normcheck.document import NodeKind
 from normcheck.numerals import NUMERAL_CHARS
-from normcheck.segment import segment_text
+from normcheck.segmentation import segment_text
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "lawrefbook"
 

@@ -6,7 +6,7 @@ import pytest
 
 from normcheck.kind import find_place, infer_kind, infer_region
 from normcheck.law import Level
-from normcheck.segment import segment
+from normcheck.segmentation import segment
 
 BODY = "\n\n第一条 为了加强管理，制定本{u}。\n第二条 本{u}自2024年1月1日起施行。\n"
 

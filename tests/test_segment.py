@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from normcheck.checks import CheckContext, load_builtin
 from normcheck.document import NodeKind
 from normcheck.findings import FindingType, Severity
-from normcheck.read import read_document
-from normcheck.segment import drafting_issues, segment, segment_text
+from normcheck.reader import read_document
 from normcheck.segment_out import document_to_dict
+from normcheck.segmentation import drafting_issues, segment, segment_text
 
 GOLDEN = Path(__file__).parent / "golden"
 GOLDEN_FILES = sorted(p for p in GOLDEN.iterdir() if p.suffix in (".txt", ".md"))
@@ -228,3 +228,13 @@ def test_cli_segment(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "条 第二条" in res.stdout
     res = runner.invoke(app, ["segment", str(good), "--format", "xml"])
     assert res.exit_code == 2
+
+
+def test_public_verbs_stay_callable_after_the_pipeline_ran() -> None:
+    # Regression: modules named like the verbs (segment.py, read.py) shadowed normcheck.segment()
+    # and normcheck.read() as soon as the pipeline imported them.
+    import normcheck
+
+    normcheck.check("第一条　甲。\n第二条　乙。", kind="municipal_rule", as_of="2026-11-28", checks=["drafting"])
+    assert callable(normcheck.segment) and callable(normcheck.read) and callable(normcheck.check)
+    assert normcheck.segment("第一条　甲。\n第二条　乙。").clause("第二条").number == 2

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from normcheck.document import NodeKind
-from normcheck.segment import segment_text
+from normcheck.segmentation import segment_text
 
 # Pieces that exercise every rule: markers, numerals, items, headings, spaces, newlines, markdown.
 PIECES = ["第", "条", "章", "节", "编", "之", "一", "二", "十", "百", "零", "１", "5", "（", "）", "(", ")", "、",

@@ -3,7 +3,7 @@
 Sources: the LawRefBook layout (root ``db.sqlite3`` + category folders, ``DLC/<X>地方法规/`` with
 their own ``db.sqlite3``), or plain folders/files of .md/.txt/.docx laws, optionally with a
 manifest ``normcheck-corpus.csv`` or ``.json`` (columns: file, name, level, region, city, version,
-published, valid_from, valid_to, status). Files are segmented by :func:`normcheck.segment.segment`.
+published, valid_from, valid_to, status). Files are segmented by :func:`normcheck.segmentation.segment`.
 
 Incremental: a source file whose size and mtime (else sha256) are unchanged keeps its articles;
 laws, versions, aliases and facts are recomputed on every build (cheap). Atomic: the build writes
@@ -400,7 +400,7 @@ def split_articles(text: str, fmt: str, rel: str) -> list[tuple[int, int, str, s
     """(number, suffix, label, text, paragraphs, chapter, start, end) per article, via the segmenter
     (the one way law files become articles: the index and the benchmark builders share it)."""
     from normcheck.document import NodeKind
-    from normcheck.segment import segment
+    from normcheck.segmentation import segment
 
     doc = segment(text, fmt="md" if fmt == "md" else "txt", path=rel)
     out = []

@@ -41,7 +41,7 @@ def _source_text(path: str | None) -> str | None:
     if not path or not Path(path).is_file():
         return None
     try:
-        from normcheck.read import read_document
+        from normcheck.reader import read_document
 
         return read_document(path).original  # type: ignore[no-any-return]
     except Exception:

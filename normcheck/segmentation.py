@@ -423,12 +423,12 @@ def segment(source: str | os.PathLike[str], *, fmt: str | None = None, path: str
     """Segment a file or a text into a :class:`Document`.
 
     A PathLike, or a ``str`` without a newline naming an existing file, is read from disk
-    (:func:`normcheck.read.read_document`); any other ``str`` is the text itself.
+    (:func:`normcheck.reader.read_document`); any other ``str`` is the text itself.
     """
     if isinstance(source, os.PathLike) or (
         isinstance(source, str) and "\n" not in source and len(source) < 4096 and os.path.isfile(source)
     ):
-        from normcheck.read import read_document
+        from normcheck.reader import read_document
 
         return read_document(source, fmt=fmt)
     if not isinstance(source, str):

@@ -344,7 +344,7 @@ def _render(value: int, fmt: str) -> str:
 
 def read_document(path: str | os.PathLike[str], *, max_bytes: int | None = None, fmt: str | None = None) -> Document:
     """Read, normalise, segment and extract metadata. Raises InputError on bad input."""
-    from normcheck.segment import segment_text
+    from normcheck.segmentation import segment_text
 
     text, info = read_text(path, max_bytes=max_bytes)
     if fmt is None:
