@@ -595,31 +595,28 @@ def _sim(x: str, y: str) -> float:
     return SequenceMatcher(None, x, y, autojunk=False).ratio()
 
 
-def _mostly(al: _Aligner, s: int, e: int, side: str) -> bool:
-    """At least 70% of the span [s, e) on ``side`` lies outside equal regions."""
-    eq = 0
+def _equal_overlap(al: _Aligner, s: int, e: int, side: str) -> int:
+    """How many characters of [s, e) on ``side`` lie in regions the two texts share."""
+    tot = 0
     for t, i1, i2, j1, j2 in al.ops:
         if t != "equal":
             continue
         lo, hi = (i1, i2) if side == "a" else (j1, j2)
-        eq += max(0, min(hi, e) - max(lo, s))
-    return eq <= 0.3 * (e - s)
+        tot += max(0, min(hi, e) - max(lo, s))
+    return tot
+
+
+def _mostly(al: _Aligner, s: int, e: int, side: str) -> bool:
+    """At least 70% of the span [s, e) on ``side`` lies outside equal regions."""
+    return _equal_overlap(al, s, e, side) <= 0.3 * (e - s)
 
 
 def _neighbourhood_shared(al: _Aligner, s: int, e: int, side: str, n: int = 12) -> bool:
     """The sentence around an added/dropped piece is shared: ``n`` characters before it (or after
     it) belong to equal regions. Guards against pairs that only loosely correspond."""
-    def eq_len(lo: int, hi: int) -> int:
-        tot = 0
-        for t, i1, i2, j1, j2 in al.ops:
-            if t != "equal":
-                continue
-            x, y = (i1, i2) if side == "a" else (j1, j2)
-            tot += max(0, min(hi, y) - max(lo, x))
-        return tot
     text_len = len(al.a) if side == "a" else len(al.b)
-    before = eq_len(max(0, s - n), s)
-    after = eq_len(e, min(text_len, e + n))
+    before = _equal_overlap(al, max(0, s - n), s, side)
+    after = _equal_overlap(al, e, min(text_len, e + n), side)
     need_b = min(n, s) * 0.7
     need_a = min(n, text_len - e) * 0.7
     return (s > 0 and before >= need_b and before >= 4) or (e < text_len and after >= need_a and after >= 4)

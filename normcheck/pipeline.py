@@ -76,7 +76,7 @@ def selected_checks(checks: Sequence[str] | None) -> dict[str, Any]:
     return {name: registry[name] for name in checks}
 
 
-def _sha256(source: Any, doc: Document | None) -> str:
+def _sha256(source: Any) -> str:
     h = hashlib.sha256()
     if _looks_like_path(source):
         with open(source, "rb") as fh:
@@ -122,7 +122,7 @@ def check(
     info = DocumentInfo(path=shown_path, title="", kind=level.value if level else None,
                         kind_inferred=False, as_of=as_of_s, region=region, sha256="")
     try:
-        info.sha256 = _sha256(source, None)
+        info.sha256 = _sha256(source)
         doc = load_document(source, path=path)
     except NormcheckError as exc:
         return Result(document=info, error=exc.to_dict())

@@ -25,7 +25,7 @@ from normcheck.evaluation.predictions import run_check
 from normcheck.evaluation.suites import build_suite, subsample
 from normcheck.findings import ClauseResult, Finding, FindingType, Severity
 from normcheck.paths import default_corpus_path, default_corpus_sources
-from normcheck.rank import _assign, assign_ranks, finding_term
+from normcheck.rank import assign_ranks, raw_scores
 
 COLUMNS = ("precision@5", "precision@10", "precision@50", "ndcg@10", "map", "aupr")
 
@@ -44,13 +44,9 @@ def _clauses(res: dict[str, Any]) -> list[ClauseResult]:
 def rules_only(res: dict[str, Any]) -> dict[str, Any]:
     """The same result with clause scores from findings alone (no clause-feature prior)."""
     out = copy.deepcopy(res)
-    leaves = _clauses(res)
-    per, _ = _assign([_finding(f) for f in res.get("findings", [])], leaves)
-    for leaf, fs in zip(leaves, per, strict=True):
-        keep = 1.0
-        for f in fs:
-            keep *= 1.0 - finding_term(f)
-        leaf.score = 1.0 - keep
+    leaves = _clauses(res)  # without text: no clause-feature prior
+    for leaf, score in zip(leaves, raw_scores(leaves, [_finding(f) for f in res.get("findings", [])]), strict=True):
+        leaf.score = score
     assign_ranks(leaves)
     for c, leaf in zip(out.get("clauses", []), leaves, strict=True):
         c["score"], c["rank"] = leaf.score, leaf.rank

@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph
 from normcheck.numerals import int_to_cn
 from normcheck.report.atomic import atomic_path
 from normcheck.report.jsonl import ResultLike, as_dict
-from normcheck.report.labels import SEVERITY_LABELS, SUGGESTIONS, type_label
+from normcheck.report.labels import SEVERITY_LABELS, SUGGESTIONS, evidence_heading, type_label
 
 AUTHOR = "normcheck"
 INITIALS = "NC"
@@ -55,8 +55,7 @@ def comment_text(f: dict[str, Any]) -> list[str]:
              f"依据：{f.get('basis') or ''}（严重程度：{SEVERITY_LABELS.get(sev, sev)}，"
              f"置信度：{float(f.get('confidence') or 0):.2f}）"]
     for ev in f.get("evidence") or []:
-        head = "".join(x for x in (str(ev.get("law") or ""), f"（{ev['version']}）" if ev.get("version") else "",
-                                   str(ev.get("article") or "")) if x)
+        head = evidence_heading(ev)
         lines.append(f"上位法：{head}：{ev.get('text') or ''}")
     return lines
 

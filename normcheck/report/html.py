@@ -22,7 +22,7 @@ from typing import Any
 
 from normcheck.report.atomic import write_text_atomic
 from normcheck.report.jsonl import ResultLike, as_dict
-from normcheck.report.labels import SEVERITY_LABELS, TYPE_LABELS, type_label
+from normcheck.report.labels import SEVERITY_LABELS, TYPE_LABELS, evidence_heading, type_label
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:0;color:#222;background:#f6f6f4}
@@ -105,8 +105,7 @@ def _finding_html(f: dict[str, Any]) -> str:
              f'<div class="basis">依据：{_e(f.get("basis"))}　严重程度：{_e(SEVERITY_LABELS.get(sev, sev))}'
              f'　置信度：{float(f.get("confidence") or 0):.2f}</div>']
     for ev in f.get("evidence") or []:
-        head = " ".join(x for x in (str(ev.get("law") or ""), f"（{ev['version']}）" if ev.get("version") else "",
-                                    str(ev.get("article") or "")) if x)
+        head = evidence_heading(ev, " ")
         parts.append(f'<div class="superior"><b>{_e(head)}</b>\n{_e(ev.get("text"))}</div>')
     parts.append("</div>")
     return "".join(parts)

@@ -35,3 +35,9 @@ SUGGESTIONS: dict[str, str] = {
 
 def type_label(code: str) -> str:
     return TYPE_LABELS.get(code, code)
+
+
+def evidence_heading(ev: dict[str, object], sep: str = "") -> str:
+    """``law（version）article`` of one evidence item, parts joined by ``sep`` (empty parts left out)."""
+    version = f"（{ev['version']}）" if ev.get("version") else ""
+    return sep.join(x for x in (str(ev.get("law") or ""), version, str(ev.get("article") or "")) if x)
