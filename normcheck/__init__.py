@@ -10,21 +10,21 @@ __version__ = "0.1.0"
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from normcheck.findings import Result
+    from normcheck.types.findings import Result
 
 __all__ = ["__version__", "check", "read", "segment"]
 
 
 def read(path: str, **kwargs: Any) -> Any:
-    """Read a file into a :class:`~normcheck.document.Document` (text decoded, normalised, segmented)."""
-    from normcheck.reader import read_document
+    """Read a file into a :class:`~normcheck.types.document.Document` (text decoded, normalised, segmented)."""
+    from normcheck.text.read import read_document
 
     return read_document(path, **kwargs)
 
 
 def segment(source: Any, **kwargs: Any) -> Any:
-    """Segment a path or a string into a :class:`~normcheck.document.Document`."""
-    from normcheck.segmentation import segment as _segment
+    """Segment a path or a string into a :class:`~normcheck.types.document.Document`."""
+    from normcheck.structure.segment import segment as _segment
 
     return _segment(source, **kwargs)
 

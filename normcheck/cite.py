@@ -32,8 +32,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from normcheck.document import Document
-from normcheck.numerals import cn_to_int
+from normcheck.text.numerals import cn_to_int
+from normcheck.types.document import Document
 
 __all__ = [
     "ArticleRef",
@@ -70,7 +70,7 @@ class ArticleRef:
 
     @property
     def label(self) -> str:
-        from normcheck.numerals import article_label, int_to_cn
+        from normcheck.text.numerals import article_label, int_to_cn
 
         out = article_label(self.article, self.suffix) if self.article is not None else ""
         if self.paragraph is not None:

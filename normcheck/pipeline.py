@@ -1,8 +1,8 @@
 """``check()``: one document through every stage, in order.
 
-read → normalise → segment (``normcheck.reader`` / ``normcheck.segmentation``) → kind and region
-(``normcheck.kind``) → citations (``normcheck.cite``) → registered checks (``normcheck.checks``) →
-attention scores and ranks (``normcheck.rank``) → :class:`~normcheck.findings.Result`.
+read → normalise → segment (``normcheck.text.read`` / ``normcheck.structure.segment``) → kind and region
+(``normcheck.structure.kind``) → citations (``normcheck.cite``) → registered checks (``normcheck.checks``) →
+attention scores and ranks (``normcheck.rank.score``) → :class:`~normcheck.types.findings.Result`.
 
 Bad input never raises here: the result carries ``error`` (a coded error) and the caller goes on.
 Misuse of the API (an unknown kind, a malformed date, an unknown check name) raises ``ValueError``.
@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from normcheck.checks import CheckContext, load_builtin
-from normcheck.document import Document
 from normcheck.errors import Code, NormcheckError
-from normcheck.findings import DocumentInfo, Finding, Result
-from normcheck.law import Level
+from normcheck.types.document import Document
+from normcheck.types.findings import DocumentInfo, Finding, Result
+from normcheck.types.law import Level
 
 
 def parse_date(value: str | _dt.date | None, *, what: str = "--as-of") -> str:
@@ -89,7 +89,7 @@ def _sha256(source: Any) -> str:
 
 def load_document(source: Any, *, path: str | None = None) -> Document:
     """Read (path) or segment (text) a document. Raises NormcheckError on bad input."""
-    from normcheck.segmentation import segment
+    from normcheck.structure.segment import segment
 
     if _looks_like_path(source):
         return segment(Path(source))
@@ -136,8 +136,8 @@ def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, reg
                    corpus: Any, fns: dict[str, Any]) -> Result:
     """The stages after reading, on an already segmented document."""
     from normcheck.cite import find_citations
-    from normcheck.kind import infer_kind, infer_region
-    from normcheck.rank import document_priority, score_clauses
+    from normcheck.rank.score import document_priority, score_clauses
+    from normcheck.structure.kind import infer_kind, infer_region
 
     notes: list[str] = []
     info.title = doc.meta.title

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from normcheck.cite import ArticleRef, Citation, LawCitation
 from normcheck.corpus.api import CorpusAPI
-from normcheck.document import Document
-from normcheck.law import Article, Law, LawVersion, Level, Status
+from normcheck.types.document import Document
+from normcheck.types.law import Article, Law, LawVersion, Level, Status
 
 __all__ = ["ArticleResolution", "Resolution", "document_date", "resolve"]
 
@@ -177,7 +177,7 @@ def _check_ref(corpus: CorpusAPI, law: Law, version: LawVersion, ref: ArticleRef
 
 
 def _items(text: str) -> int:
-    from normcheck.numerals import cn_to_int
+    from normcheck.text.numerals import cn_to_int
 
     nums = [cn_to_int(m.group(1)) for m in _ITEM_RE.finditer(text)]
     return max(nums, default=0)

@@ -34,10 +34,10 @@ sys.path.insert(0, str(ROOT / "eval" / "inconsistency"))
 
 from mine_pairs import DEFAULT_CORPUS, entries_of, local_files, national_files  # noqa: E402
 
-from normcheck.align import SuperiorIndex  # noqa: E402
-from normcheck.checks.consistency import consistency_findings  # noqa: E402
-from normcheck.law import Level  # noqa: E402
-from normcheck.segmentation import segment  # noqa: E402
+from normcheck.checks.consistency.check import consistency_findings  # noqa: E402
+from normcheck.checks.consistency.retrieve import SuperiorIndex  # noqa: E402
+from normcheck.structure.segment import segment  # noqa: E402
+from normcheck.types.law import Level  # noqa: E402
 
 
 def in_force_mask(index: SuperiorIndex, date: str) -> np.ndarray:

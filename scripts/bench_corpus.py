@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from normcheck.corpus.build import build_corpus
+from normcheck.corpus.ingest import build_corpus
 from normcheck.corpus.schema import fts_query
 from normcheck.corpus.store import Corpus
 from normcheck.paths import default_corpus_sources

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from mine_pairs import DEFAULT_CORPUS, SHINGLE, entries_of, national_files  # noqa: E402
 
-from normcheck.align import METHODS, PRIOR_WEIGHT, SuperiorIndex, clean  # noqa: E402
+from normcheck.checks.consistency.retrieve import METHODS, PRIOR_WEIGHT, SuperiorIndex, clean  # noqa: E402
 
 KS = (1, 5, 20)
 

@@ -11,7 +11,7 @@ import random
 import time
 from pathlib import Path
 
-from normcheck.segmentation import segment_text
+from normcheck.structure.segment import segment_text
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "lawrefbook"
 

@@ -1,9 +1,9 @@
 """Fit the calibration knots of the attention score (issue 7) on labelled suites; report before/after.
 
 Runs ``normcheck.check`` on a fixed-seed sample of each suite's DEV split, recomputes every clause's
-raw (uncalibrated) score with :func:`normcheck.rank.raw_scores`, labels it 1 when its article carries
+raw (uncalibrated) score with :func:`normcheck.rank.score.raw_scores`, labels it 1 when its article carries
 a positive label of the suite, fits an isotonic map (numpy pool-adjacent-violators,
-:mod:`normcheck.isotonic`) reduced to a few knots, and reports clause-level ECE / reliability bins and
+:mod:`normcheck.rank.isotonic`) reduced to a few knots, and reports clause-level ECE / reliability bins and
 the ranking metrics on the TEST splits with the raw and the calibrated scores. ``--write`` puts the
 knots into ``normcheck/data/rank_params.json`` (only its ``calibration`` block changes).
 
@@ -43,10 +43,10 @@ from normcheck.evaluation.dataset import Record
 from normcheck.evaluation.metrics import expected_calibration_error, reliability_bins
 from normcheck.evaluation.predictions import run_check
 from normcheck.evaluation.suites import build_suite, subsample
-from normcheck.findings import ClauseResult, Finding, FindingType, Severity
-from normcheck.isotonic import Knots, fit_knots
 from normcheck.paths import default_corpus_path, default_corpus_sources
-from normcheck.rank import RankParams, assign_ranks, calibrate, load_params, raw_scores
+from normcheck.rank.isotonic import Knots, fit_knots
+from normcheck.rank.score import RankParams, assign_ranks, calibrate, load_params, raw_scores
+from normcheck.types.findings import ClauseResult, Finding, FindingType, Severity
 
 FIT_SUITES = ("citations", "authority", "inconsistency", "noise_floor")
 REPORT_SUITES = ("amended",)

@@ -23,9 +23,9 @@ from typing import Any
 from normcheck.evaluation import evaluate, load_dataset
 from normcheck.evaluation.predictions import run_check
 from normcheck.evaluation.suites import build_suite, subsample
-from normcheck.findings import ClauseResult, Finding, FindingType, Severity
 from normcheck.paths import default_corpus_path, default_corpus_sources
-from normcheck.rank import assign_ranks, raw_scores
+from normcheck.rank.score import assign_ranks, raw_scores
+from normcheck.types.findings import ClauseResult, Finding, FindingType, Severity
 
 COLUMNS = ("precision@5", "precision@10", "precision@50", "ndcg@10", "map", "aupr")
 

@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from normcheck.align import Entry, clean, hide_citations  # noqa: E402
-from normcheck.law import Article, Law, LawVersion, Level  # noqa: E402
-from normcheck.numerals import cn_to_int  # noqa: E402
+from normcheck.checks.consistency.retrieve import Entry, clean, hide_citations  # noqa: E402
+from normcheck.text.numerals import cn_to_int  # noqa: E402
+from normcheck.types.law import Article, Law, LawVersion, Level  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "lawrefbook"
 NATIONAL_DIRS = ("宪法相关法", "民法典", "民法商法", "行政法", "经济法", "社会法", "刑法", "诉讼与非诉讼程序法",

@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 
 from normcheck.checks import CheckContext
-from normcheck.checks.authority import check_authority
-from normcheck.document import NodeKind
-from normcheck.kind import infer_kind, infer_place
-from normcheck.law import Level
-from normcheck.segmentation import segment
+from normcheck.checks.authority.check import check_authority
+from normcheck.structure.kind import infer_kind, infer_place
+from normcheck.structure.segment import segment
+from normcheck.types.document import NodeKind
+from normcheck.types.law import Level
 
 _REG = {Level.LOCAL_REGULATION, Level.MUNICIPAL_REGULATION, Level.AUTONOMOUS_REGULATION,
         Level.PROVINCIAL_RULE, Level.MUNICIPAL_RULE}

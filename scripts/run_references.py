@@ -20,8 +20,8 @@ from pathlib import Path
 from normcheck.checks.references import reference_findings
 from normcheck.cite import InternalReference, LawCitation, UnnamedBasis, find_citations
 from normcheck.corpus.store import Corpus
-from normcheck.law import Level
 from normcheck.resolve import document_date
+from normcheck.types.law import Level
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SRC = REPO.parent / "shared" / "corpora" / "lawrefbook"
@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="JSONL of findings and unflagged citations")
     args = ap.parse_args(argv)
 
-    from normcheck.kind import infer_kind
-    from normcheck.segmentation import segment
+    from normcheck.structure.kind import infer_kind
+    from normcheck.structure.segment import segment
 
     files = dlc_files(args.src)
     if args.limit:

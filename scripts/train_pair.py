@@ -13,7 +13,7 @@
    left out of training.
 2. Train a tiny BERT (``normcheck.ml``) on CPU; save it (safetensors, model card) to ``--out``.
 3. Evaluate on the held-out test split: the model vs the rules (coverage < 0.6 -> unrelated, else
-   ``normcheck.compare.compare`` non-benign difference -> inconsistent, else consistent), and on the
+   ``normcheck.checks.consistency.compare.compare`` non-benign difference -> inconsistent, else consistent), and on the
    inconsistency benchmark's pairs (binary). Prints a Markdown table; appends it to the model card.
 
     HF_HUB_OFFLINE=1 .venv/bin/python scripts/train_pair.py [--corpus ../shared/corpora/lawrefbook]
@@ -37,16 +37,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from normcheck.align import coverage  # noqa: E402
-from normcheck.compare import compare  # noqa: E402
-from normcheck.evaluation.lawfiles import list_law_files, parse_articles  # noqa: E402
+from normcheck.checks.consistency.compare import compare  # noqa: E402
+from normcheck.checks.consistency.retrieve import coverage  # noqa: E402
+from normcheck.corpus.lawfiles import list_law_files, parse_articles  # noqa: E402
 from normcheck.evaluation.suites import load_builder  # noqa: E402
 from normcheck.ml.configuration import LABELS  # noqa: E402
 from normcheck.ml.data import PairExample, load_pairs, split_of, write_pairs  # noqa: E402
 from normcheck.ml.metrics import classification_metrics  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "lawrefbook"
-MIN_COVERAGE = 0.6  # as normcheck.checks.consistency.MIN_COVERAGE
+MIN_COVERAGE = 0.6  # as normcheck.checks.consistency.check.MIN_COVERAGE
 PERTURBATIONS = ("number", "fine", "modality", "condition", "exception")
 
 
@@ -233,7 +233,7 @@ def main() -> None:
         "## Held-out comparison with the rules (scripts/train_pair.py)",
         "",
         f"Test split: {len(test)} pairs whose superior laws are in no other split (split by law title hash). "
-        f"Rules: `coverage < {MIN_COVERAGE}` -> unrelated, else a non-benign `normcheck.compare.compare` "
+        f"Rules: `coverage < {MIN_COVERAGE}` -> unrelated, else a non-benign `checks.consistency.compare` "
         "difference -> inconsistent, else consistent. "
         f"Time on test: model {t_model:.1f} s, rules {t_rules:.1f} s (1 CPU thread).",
         "",

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from normcheck.findings import DocumentInfo, Evidence, Finding, FindingType, Result, Severity
+from normcheck.types.findings import DocumentInfo, Evidence, Finding, FindingType, Result, Severity
 
 
 def fake_check(path: str, *, kind: str | None = None, as_of: str | None = None, region: str | None = None,

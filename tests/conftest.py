@@ -41,7 +41,7 @@ def _index_path(root: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def shared_corpus(corpus_root: Path) -> Iterator[object]:
-    from normcheck.corpus.build import build_corpus
+    from normcheck.corpus.ingest import build_corpus
     from normcheck.corpus.store import Corpus
 
     out = _index_path(corpus_root)

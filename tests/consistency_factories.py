@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from normcheck.corpus.api import ArticleMapping, SearchHit
-from normcheck.law import Article, Law, LawVersion, Level, Status
+from normcheck.types.law import Article, Law, LawVersion, Level, Status
 
 #: (law name, level, version, [article texts, paragraphs separated by newlines])
 LAWS: list[tuple[str, Level, str, list[str]]] = [
@@ -82,6 +82,6 @@ class FakeCorpus:
 
 
 def _cn(n: int) -> str:
-    from normcheck.numerals import int_to_cn
+    from normcheck.text.numerals import int_to_cn
 
     return int_to_cn(n)

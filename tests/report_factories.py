@@ -1,13 +1,13 @@
 """Small factories for rank/report/batch tests: hand-made Documents, Findings and Results.
 
-Texts are invented for the tests (no statute text). Independent of normcheck.segmentation.
+Texts are invented for the tests (no statute text). Independent of normcheck.structure.segment.
 """
 
 from __future__ import annotations
 
-from normcheck.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
-from normcheck.findings import ClauseResult, DocumentInfo, Evidence, Finding, FindingType, Result, Severity
-from normcheck.numerals import int_to_cn
+from normcheck.text.numerals import int_to_cn
+from normcheck.types.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
+from normcheck.types.findings import ClauseResult, DocumentInfo, Evidence, Finding, FindingType, Result, Severity
 
 Para = str | tuple[str, list[str]]
 
@@ -59,7 +59,7 @@ def finding(clause: str | None, start: int = 0, end: int = 0, *, type: str = "pe
 
 def result_for(doc: Document, findings: list[Finding], *, path: str | None = None, sha: str = "0" * 64,
                error: dict[str, str] | None = None) -> Result:
-    from normcheck.rank import rank
+    from normcheck.rank.score import rank
 
     info = DocumentInfo(path=path or doc.path, title=doc.meta.title, kind="municipal_rule", kind_inferred=False,
                         as_of="2026-11-28", region="上海", sha256=sha)

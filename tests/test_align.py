@@ -1,11 +1,11 @@
-"""Tests for normcheck.align (issue 6), on a small corpus of statute-like texts written for the tests."""
+"""Tests for checks.consistency.retrieve (issue 6), on a small corpus of statute-like texts written for the tests."""
 
 from __future__ import annotations
 
 import pytest
 from consistency_factories import FakeCorpus
 
-from normcheck.align import (
+from normcheck.checks.consistency.retrieve import (
     METHODS,
     SuperiorIndex,
     align,
@@ -16,7 +16,7 @@ from normcheck.align import (
     superior_index,
     topic_overlap,
 )
-from normcheck.law import Level
+from normcheck.types.law import Level
 
 AS_OF = "2024-01-01"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normcheck.analyze import analyze_clause, parse_fine
+from normcheck.checks.authority.acts import analyze_clause, parse_fine
 
 # (text, family, type, sets)
 CASES = [

@@ -8,12 +8,12 @@ from importlib import resources
 
 import pytest
 
-from normcheck.authority_data import authority_tables, validate_authority, validate_signals
 from normcheck.checks import CheckContext
-from normcheck.checks.authority import check_authority
+from normcheck.checks.authority.check import check_authority
 from normcheck.errors import Code, NormcheckError
-from normcheck.law import Article, Law, LawVersion, Level
-from normcheck.segmentation import segment
+from normcheck.knowledge.authority import authority_tables, validate_authority, validate_signals
+from normcheck.structure.segment import segment
+from normcheck.types.law import Article, Law, LawVersion, Level
 
 #: One clause of our own that sets each (act, type).
 SAMPLE = {

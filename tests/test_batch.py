@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from normcheck.batch import collect_inputs, read_manifest, run_batch
+from normcheck.batch.run import collect_inputs, read_manifest, run_batch
 from normcheck.errors import NormcheckError
 from tests.batch_helpers import fake_check
 
@@ -118,7 +118,7 @@ def test_resume_skips_by_content_hash(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def _run_killed(tmp_path: Path, files: list[Path], out: Path, jobs: int, kill_after: int) -> None:
     code = (f"import sys; sys.path.insert(0, {str(TESTS.parent)!r})\n"
-            "from tests.batch_helpers import fake_check\nfrom normcheck.batch import run_batch\n"
+            "from tests.batch_helpers import fake_check\nfrom normcheck.batch.run import run_batch\n"
             f"run_batch({[str(f) for f in files]!r}, out={str(out)!r}, jobs={jobs}, check_fn=fake_check)\n")
     env = {**os.environ, "NC_FAKE_SLEEP": "0.15", "NC_FAKE_CALLS": str(tmp_path / "calls1.txt")}
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True)

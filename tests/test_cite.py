@@ -17,7 +17,7 @@ from normcheck.cite import (
     find_citations,
     parse_addresses,
 )
-from normcheck.document import Document, Node, NodeKind, OffsetMap
+from normcheck.types.document import Document, Node, NodeKind, OffsetMap
 
 
 def make_doc(text: str) -> Document:

@@ -18,9 +18,9 @@ from tests.batch_helpers import fake_check
 
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> typer.Typer:
-    import normcheck.batch
+    import normcheck.batch.run
 
-    monkeypatch.setattr(normcheck.batch, "default_check_fn", lambda: fake_check)
+    monkeypatch.setattr(normcheck.batch.run, "default_check_fn", lambda: fake_check)
     monkeypatch.setenv("NORMCHECK_HOME", str(tmp_path / "home"))
     a = typer.Typer()
     check_cmd.register(a)

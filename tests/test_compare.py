@@ -1,11 +1,11 @@
-"""Tests for normcheck.compare (issue 6). Sentences are written for these tests, not taken from laws."""
+"""Tests for checks.consistency.compare (issue 6). Sentences are written for these tests, not taken from laws."""
 
 from __future__ import annotations
 
 import pytest
 
-from normcheck.compare import DiffKind, Direction, compare, fine_ranges, quantities, similarity
-from normcheck.findings import Severity
+from normcheck.checks.consistency.compare import DiffKind, Direction, compare, fine_ranges, quantities, similarity
+from normcheck.types.findings import Severity
 
 # (clause, superior, expected kind, expected direction, expected severity, clause value, superior value)
 DIFFERENT = [

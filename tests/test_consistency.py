@@ -8,10 +8,10 @@ import pytest
 from consistency_factories import FakeCorpus
 
 from normcheck.checks import CheckContext, load_builtin
-from normcheck.checks.consistency import check_consistency, consistency_findings
-from normcheck.findings import FindingType, Severity
-from normcheck.law import Level
-from normcheck.segmentation import segment
+from normcheck.checks.consistency.check import check_consistency, consistency_findings
+from normcheck.structure.segment import segment
+from normcheck.types.findings import FindingType, Severity
+from normcheck.types.law import Level
 
 AS_OF = "2024-01-01"
 HEAD = "某市示范许可条例\n\n第一条 为了规范本市示范许可工作，结合本市实际，制定本条例。\n\n"
@@ -123,7 +123,7 @@ def test_pipeline_runs_the_check() -> None:
 def test_real_corpus_restatement(shared_corpus: object) -> None:
     """A clause restating a real article of 行政许可法 (read at test time) with its time limit changed;
     the index holds a few real laws only, to stay fast."""
-    from normcheck.align import Entry, SuperiorIndex
+    from normcheck.checks.consistency.retrieve import Entry, SuperiorIndex
 
     corpus: object = shared_corpus
     entries = []

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from normcheck.document import NodeKind
-from normcheck.numerals import NUMERAL_CHARS
-from normcheck.segmentation import segment_text
+from normcheck.structure.segment import segment_text
+from normcheck.text.numerals import NUMERAL_CHARS
+from normcheck.types.document import NodeKind
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "lawrefbook"
 

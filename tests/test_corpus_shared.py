@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normcheck.law import Level
+from normcheck.types.law import Level
 
 pytestmark = pytest.mark.corpus
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from corpus_factories import write_demo_corpus
 
-from normcheck.corpus.align import align_articles, similarity
-from normcheck.corpus.build import build_corpus
+from normcheck.corpus.ingest import build_corpus
 from normcheck.corpus.store import Corpus, describe_law
+from normcheck.corpus.versions import align_articles, similarity
 from normcheck.errors import CorpusError
-from normcheck.law import Article, Level, Status
+from normcheck.types.law import Article, Level, Status
 
 DEMO = "中华人民共和国示范法"
 

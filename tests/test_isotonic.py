@@ -7,8 +7,8 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from normcheck.isotonic import fit_knots, pav, reduce_knots
-from normcheck.rank import calibrate
+from normcheck.rank.isotonic import fit_knots, pav, reduce_knots
+from normcheck.rank.score import calibrate
 
 
 @pytest.mark.parametrize(("x", "y", "w", "xs", "fit"), [

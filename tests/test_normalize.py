@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normcheck.normalize import normalize, to_original_span
+from normcheck.text.normalize import normalize, to_original_span
 
 CASES = [
     # (original, normalised)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normcheck.numerals import article_label, cn_to_int, int_to_cn, parse_article_label
+from normcheck.text.numerals import article_label, cn_to_int, int_to_cn, parse_article_label
 
 CASES = [
     ("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十一", 21), ("一百", 100), ("一百零七", 107),

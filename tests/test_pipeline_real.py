@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import normcheck
-from normcheck.findings import FindingType
+from normcheck.types.findings import FindingType
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "examples" / "sample_draft.txt"

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from normcheck.rank import (
+from normcheck.rank.score import (
     RankParams,
     calibrate,
     clause_features,

@@ -9,10 +9,10 @@ import pytest
 
 from normcheck.checks import CheckContext, load_builtin
 from normcheck.checks.references import check_references, reference_findings
-from normcheck.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
-from normcheck.findings import Finding, FindingType, Severity
-from normcheck.law import Level
-from normcheck.numerals import int_to_cn
+from normcheck.text.numerals import int_to_cn
+from normcheck.types.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
+from normcheck.types.findings import Finding, FindingType, Severity
+from normcheck.types.law import Level
 
 
 def _load_fake_corpus() -> object:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from normcheck.findings import Result
 from normcheck.report.html import render_html, write_html
+from normcheck.types.findings import Result
 from tests.report_factories import finding, make_doc, result_for
 
 EVIL = "<script>document.body.setAttribute('data-pwned','1')</script>"

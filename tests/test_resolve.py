@@ -12,9 +12,9 @@ import pytest
 
 from normcheck.cite import LawCitation, find_citations
 from normcheck.corpus.api import ArticleMapping, SearchHit
-from normcheck.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
-from normcheck.law import Article, Law, LawVersion, Level, Status
 from normcheck.resolve import resolve
+from normcheck.types.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
+from normcheck.types.law import Article, Law, LawVersion, Level, Status
 
 
 class FakeCorpus:

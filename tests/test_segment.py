@@ -15,11 +15,11 @@ import pytest
 from typer.testing import CliRunner
 
 from normcheck.checks import CheckContext, load_builtin
-from normcheck.document import NodeKind
-from normcheck.findings import FindingType, Severity
-from normcheck.reader import read_document
-from normcheck.segment_out import document_to_dict
-from normcheck.segmentation import drafting_issues, segment, segment_text
+from normcheck.cli.render import document_to_dict
+from normcheck.structure.segment import drafting_issues, segment, segment_text
+from normcheck.text.read import read_document
+from normcheck.types.document import NodeKind
+from normcheck.types.findings import FindingType, Severity
 
 GOLDEN = Path(__file__).parent / "golden"
 GOLDEN_FILES = sorted(p for p in GOLDEN.iterdir() if p.suffix in (".txt", ".md"))

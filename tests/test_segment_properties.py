@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normcheck.document import NodeKind
-from normcheck.segmentation import segment_text
+from normcheck.structure.segment import segment_text
+from normcheck.types.document import NodeKind
 
 # Pieces that exercise every rule: markers, numerals, items, headings, spaces, newlines, markdown.
 PIECES = ["第", "条", "章", "节", "编", "之", "一", "二", "十", "百", "零", "１", "5", "（", "）", "(", ")", "、",

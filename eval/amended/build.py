@@ -2,7 +2,7 @@
 articles that the next version changed or deleted (a noisy "needed attention" label; ranking metrics).
 
 Document = the old version's file, judged as of the new version's date. Alignment:
-``normcheck.corpus.align.align_articles`` (status changed / moved_changed / deleted = positive).
+``normcheck.corpus.versions.align_articles`` (status changed / moved_changed / deleted = positive).
 The label type is ``inconsistent_with_superior`` for want of a better one; only the ranking columns mean
 anything for this suite (LABEL_TYPES is every type, so any finding's clause score counts).
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
-from normcheck.corpus.align import align_articles
+from normcheck.corpus.lawfiles import list_law_files, parse_articles, versions_by_title
+from normcheck.corpus.versions import align_articles
 from normcheck.evaluation.dataset import FINDING_TYPES, write_splits
-from normcheck.evaluation.lawfiles import list_law_files, parse_articles, versions_by_title
-from normcheck.numerals import article_label
+from normcheck.text.numerals import article_label
 
 SUITE = "amended"
 DESCRIPTION = "old versions: articles the next version changed/deleted (ranking)"

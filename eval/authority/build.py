@@ -18,9 +18,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from normcheck.analyze import analyze_clause
-from normcheck.authority_data import authority_tables
+from normcheck.checks.authority.acts import analyze_clause
 from normcheck.evaluation.dataset import write_splits
+from normcheck.knowledge.authority import authority_tables
 
 SUITE = "authority"
 DESCRIPTION = "real DLC articles relabelled under other kinds, plus own clauses an issuer may not enact"

@@ -5,7 +5,7 @@ For the latest version of each dated DLC regulation, each citation of a national
 corpus or the committed registry (``corpora/registry.csv``) is labelled at the citing article:
 - positive ``outdated_reference``: the cited law was repealed by the as-of date (registry facts), or the
   cited article of the version in force on the document's date was changed, moved or deleted in the
-  version in force on the as-of date (``normcheck.corpus.align.align_articles``);
+  version in force on the as-of date (``normcheck.corpus.versions.align_articles``);
 - negative: the cited law is in force and the cited article unchanged (or the law is cited as a whole).
 Citations of laws unknown to the corpus and registry (local regulations, 规划, …) are not labelled.
 """
@@ -16,10 +16,10 @@ import random
 import re
 from pathlib import Path
 
-from normcheck.corpus.align import align_articles
+from normcheck.corpus.lawfiles import LawFile, list_law_files, parse_articles, versions_by_title
+from normcheck.corpus.versions import align_articles
 from normcheck.evaluation.dataset import write_splits
-from normcheck.evaluation.lawfiles import LawFile, list_law_files, parse_articles, versions_by_title
-from normcheck.numerals import NUMERAL_RE, article_label, cn_to_int
+from normcheck.text.numerals import NUMERAL_RE, article_label, cn_to_int
 
 SUITE = "citations"
 DESCRIPTION = "real citations in DLC regulations, labelled from version facts"

@@ -22,10 +22,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from normcheck.compare import fine_ranges, quantities
+from normcheck.checks.consistency.compare import fine_ranges, quantities
+from normcheck.corpus.lawfiles import list_law_files, parse_articles
 from normcheck.evaluation.dataset import write_splits
-from normcheck.evaluation.lawfiles import list_law_files, parse_articles
-from normcheck.numerals import int_to_cn
+from normcheck.text.numerals import int_to_cn
 
 SUITE = "inconsistency"
 DESCRIPTION = "perturbed restatements of real superior articles (number, fine, modality, condition, exception)"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from normcheck.corpus.lawfiles import list_law_files, versions_by_title
 from normcheck.evaluation.dataset import write_splits
-from normcheck.evaluation.lawfiles import list_law_files, versions_by_title
 
 SUITE = "noise_floor"
 DESCRIPTION = "regulations in force as of their own date; every high alarm is false"

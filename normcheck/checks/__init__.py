@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from normcheck.document import Document
-from normcheck.findings import Finding
-from normcheck.law import Level
+from normcheck.types.document import Document
+from normcheck.types.findings import Finding
+from normcheck.types.law import Level
 
 
 @dataclass(slots=True)
@@ -37,8 +37,8 @@ REGISTRY: dict[str, CheckFn] = {}
 BUILTIN_MODULES = (
     "normcheck.checks.drafting",
     "normcheck.checks.references",
-    "normcheck.checks.authority",
-    "normcheck.checks.consistency",
+    "normcheck.checks.authority.check",
+    "normcheck.checks.consistency.check",
 )
 
 

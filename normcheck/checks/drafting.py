@@ -1,13 +1,13 @@
 """Check ``drafting``: numbering gaps/duplicates/order, malformed items, missing 施行 date.
 
-Turns :func:`normcheck.segmentation.drafting_issues` into low-severity findings (basis 立法技术规范).
+Turns :func:`normcheck.structure.segment.drafting_issues` into low-severity findings (basis 立法技术规范).
 """
 
 from __future__ import annotations
 
 from normcheck.checks import CheckContext, register
-from normcheck.findings import Finding, FindingType, Severity
-from normcheck.segmentation import drafting_issues
+from normcheck.structure.segment import drafting_issues
+from normcheck.types.findings import Finding, FindingType, Severity
 
 BASIS = "立法技术规范"
 

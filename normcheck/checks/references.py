@@ -22,11 +22,11 @@ from typing import Any
 
 from normcheck.checks import CheckContext, register
 from normcheck.cite import _PROVINCES, ArticleRef, Citation, InternalReference, LawCitation, find_citations
-from normcheck.document import Document, Node, NodeKind
-from normcheck.findings import Evidence, Finding, FindingType, Severity
-from normcheck.law import Law, Level, Status
-from normcheck.numerals import article_label, int_to_cn
 from normcheck.resolve import Resolution, resolve
+from normcheck.text.numerals import article_label, int_to_cn
+from normcheck.types.document import Document, Node, NodeKind
+from normcheck.types.findings import Evidence, Finding, FindingType, Severity
+from normcheck.types.law import Law, Level, Status
 
 __all__ = ["check_references", "reference_findings"]
 

@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     ) -> None:
         """Check documents against the laws above them; one result per document, in input order."""
-        from normcheck.batch import run_batch
+        from normcheck.batch.run import run_batch
 
         if fmt not in FORMATS:
             raise _fail(f"unknown --format {fmt!r}; use one of: {', '.join(FORMATS)}")
@@ -111,7 +111,7 @@ def summary_table(summary: object) -> object:
     from rich.console import Group
     from rich.table import Table
 
-    from normcheck.batch import BatchSummary
+    from normcheck.batch.run import BatchSummary
 
     assert isinstance(summary, BatchSummary)
     t = Table(title="normcheck check", show_header=False)

@@ -38,7 +38,7 @@ def build(
     as_json: Annotated[bool, typer.Option("--json", help="Print the build report as JSON.")] = False,
 ) -> None:
     """Index law collections into one SQLite file (incremental and atomic)."""
-    from normcheck.corpus.build import build_corpus
+    from normcheck.corpus.ingest import build_corpus
     from normcheck.paths import default_corpus_path, default_corpus_sources
 
     srcs = list(sources or default_corpus_sources())
@@ -102,7 +102,7 @@ def search(
     corpus: CorpusOpt = None,
 ) -> None:
     """Full-text search over article text."""
-    from normcheck.law import Level
+    from normcheck.types.law import Level
 
     with _open(corpus) as c:
         try:
@@ -128,7 +128,7 @@ def show(
 ) -> None:
     """Show a law: versions, status, successor, and an article's text (JSON)."""
     from normcheck.corpus.store import describe_law
-    from normcheck.numerals import cn_to_int, parse_article_label
+    from normcheck.text.numerals import cn_to_int, parse_article_label
 
     number: int | None = None
     suffix = 0

@@ -12,7 +12,7 @@ def segment_command(
     fmt: str = typer.Option("json", "--format", "-f", help="json (one JSON object per file) or tree."),
 ) -> None:
     """Split documents into 编/章/节/条/款/项/目 and print the structure."""
-    from normcheck.segment_out import OUTPUT_FORMATS, render
+    from normcheck.cli.render import OUTPUT_FORMATS, render
 
     if fmt not in OUTPUT_FORMATS:
         raise typer.BadParameter(f"expected one of {', '.join(OUTPUT_FORMATS)}", param_hint="--format")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from normcheck.law import Article, Law, LawVersion, Level
+from normcheck.types.law import Article, Law, LawVersion, Level
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from normcheck.errors import Code, CorpusError
-from normcheck.law import Level, Status
 from normcheck.paths import repo_root
+from normcheck.types.law import Level, Status
 
 REGISTRY_COLUMNS = ("name", "aliases", "level", "issuer", "region", "city", "versions", "valid_from",
                     "status", "repealed_on", "successor", "source")

@@ -1,5 +1,5 @@
 """Read side of the corpus index: :class:`Corpus` implements :class:`normcheck.corpus.api.CorpusAPI`
-over one SQLite file written by :func:`normcheck.corpus.build.build_corpus`.
+over one SQLite file written by :func:`normcheck.corpus.ingest.build_corpus`.
 
 Dates are ISO strings; a version is in force on ``d`` when ``valid_from <= d < valid_to`` (a missing
 ``valid_from`` falls back to the version date; a missing ``valid_to`` means open-ended unless the
@@ -17,12 +17,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from normcheck.corpus.align import align_articles
 from normcheck.corpus.api import ArticleMapping, SearchHit
 from normcheck.corpus.registry import normalize_title
 from normcheck.corpus.schema import SCHEMA_VERSION, fts_query
+from normcheck.corpus.versions import align_articles
 from normcheck.errors import Code, CorpusError
-from normcheck.law import Article, Law, LawVersion, Level, Status
+from normcheck.types.law import Article, Law, LawVersion, Level, Status
 
 _BUILD_HINT = "run `normcheck corpus build` (sources: $NORMCHECK_CORPUS_SRC or ../shared/corpora/lawrefbook)"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from normcheck.numerals import NUMERAL_RE, cn_to_int
+from normcheck.text.numerals import NUMERAL_RE, cn_to_int
 
 _ART_RE = re.compile(rf"^第({NUMERAL_RE}|\d+)条(?:之({NUMERAL_RE}|\d+))?")
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from normcheck.errors import Code, NormcheckError
-from normcheck.findings import FindingType
-from normcheck.law import Level
+from normcheck.types.findings import FindingType
+from normcheck.types.law import Level
 
 OUTCOMES = ("positive", "negative")
 FINDING_TYPES = tuple(t.value for t in FindingType)

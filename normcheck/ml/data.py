@@ -86,7 +86,7 @@ _CLAUSE_RE = re.compile(r"\n第二条 (.*?)\n\n第三条", re.S)
 
 def _from_benchmark(recs: list[dict[str, Any]], path: Path, corpus_src: Path | None) -> list[PairExample]:
     """Inconsistency-benchmark records -> pairs (positive -> inconsistent, negative -> consistent)."""
-    from normcheck.evaluation.lawfiles import parse_articles
+    from normcheck.corpus.lawfiles import parse_articles
 
     if corpus_src is None or not corpus_src.is_dir():
         raise NormcheckError(Code.CORPUS_SOURCE_MISSING, "a benchmark folder names corpus paragraphs: pass the "

@@ -17,10 +17,10 @@ from docx.document import Document as DocxDocument
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-from normcheck.numerals import int_to_cn
 from normcheck.report.atomic import atomic_path
 from normcheck.report.jsonl import ResultLike, as_dict
 from normcheck.report.labels import SEVERITY_LABELS, SUGGESTIONS, evidence_heading, type_label
+from normcheck.text.numerals import int_to_cn
 
 AUTHOR = "normcheck"
 INITIALS = "NC"
@@ -41,7 +41,7 @@ def _source_text(path: str | None) -> str | None:
     if not path or not Path(path).is_file():
         return None
     try:
-        from normcheck.reader import read_document
+        from normcheck.text.read import read_document
 
         return read_document(path).original  # type: ignore[no-any-return]
     except Exception:

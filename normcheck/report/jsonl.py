@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from normcheck.findings import Result
+from normcheck.types.findings import Result
 
 ResultLike = Result | dict[str, Any]
 

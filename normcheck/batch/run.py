@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from normcheck.errors import Code, NormcheckError
-from normcheck.findings import DocumentInfo, Result
 from normcheck.report.atomic import atomic_path
 from normcheck.report.jsonl import as_dict, to_line
+from normcheck.types.findings import DocumentInfo, Result
 
 SUFFIXES = (".txt", ".md", ".docx")
 FORMATS = ("jsonl", "csv", "html", "docx")
@@ -295,7 +295,7 @@ def run_batch(
     if out is None and stream is None and fmt == "jsonl":
         raise ValueError("give out (a file) or stream (a text stream) for the results")
     if kind is not None:
-        from normcheck.law import Level
+        from normcheck.types.law import Level
 
         kind = Level.parse(kind).value
     if as_of is not None:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from normcheck.law import Article
+from normcheck.types.law import Article
 
 _NAME_RE = re.compile(r"^(?P<title>.+?)(?:\((?P<date>\d{4}-\d{2}-\d{2})\))?$")
 _NATIONAL_KIND = {"宪法": "constitution", "行政法规": "administrative_regulation", "部门规章": "department_rule",
@@ -60,8 +60,8 @@ def list_law_files(root: Path) -> list[LawFile]:
 
 def parse_articles(text: str, law_id: str = "", version: str = "") -> list[tuple[Article, int, int]]:
     """Articles of a LawRefBook file with their (start, end) offsets, as the corpus index splits
-    them (:func:`normcheck.corpus.build.split_articles`, i.e. the segmenter)."""
-    from normcheck.corpus.build import split_articles
+    them (:func:`normcheck.corpus.ingest.split_articles`, i.e. the segmenter)."""
+    from normcheck.corpus.ingest import split_articles
 
     out: list[tuple[Article, int, int]] = []
     for number, suffix, label, body, paras, chapter, start, end in split_articles(text, "md", law_id):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from normcheck.errors import Code, NormcheckError
-from normcheck.law import Level
+from normcheck.types.law import Level
 
 #: Act families the analyser reports and the tables rule on.
 ACTS = ("penalty", "license", "compulsion", "reserved", "obligation", "fee")
@@ -45,7 +45,7 @@ class Rule:
 
     def basis(self, as_of: str | None = None, changed_on: str | None = None) -> str:
         """``行政处罚法第十四条`` (the number in force on ``as_of``)."""
-        from normcheck.numerals import int_to_cn
+        from normcheck.text.numerals import int_to_cn
 
         if not self.article:
             return self.law

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
-from normcheck.document import Document, Node, NodeKind
 from normcheck.errors import Code, NormcheckError
+from normcheck.types.document import Document, Node, NodeKind
 
 #: Output formats of :func:`render`.
 OUTPUT_FORMATS = ("json", "tree")
@@ -74,7 +74,7 @@ def segment_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str
 
     Folders are walked recursively for .txt/.md/.docx files (``_index.md`` skipped).
     """
-    from normcheck.reader import read_document
+    from normcheck.text.read import read_document
 
     for path in _expand(paths):
         try:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from normcheck.authority_data import ACTS, Signals, signals
-from normcheck.numerals import cn_to_int
+from normcheck.knowledge.authority import ACTS, Signals, signals
+from normcheck.text.numerals import cn_to_int
 
 _DELIMS = "。；;\n"
 _SUB_DELIMS = "，,：:。；;\n"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from normcheck.document import Document
 from normcheck.errors import Code, NormcheckError
-from normcheck.law import Level
+from normcheck.types.document import Document
+from normcheck.types.law import Level
 
 _PREAMBLE_CHARS = 600
 _ISSUER_RE = re.compile(

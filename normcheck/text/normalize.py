@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from itertools import chain
 
-from normcheck.document import OffsetMap
-from normcheck.numerals import NUMERAL_CHARS
+from normcheck.text.numerals import NUMERAL_CHARS
+from normcheck.types.document import OffsetMap
 
 #: Full-width characters that are kept as they are (they mean something in Chinese text).
 KEEP_FULLWIDTH = frozenset("（），；：！？")

@@ -1,9 +1,9 @@
 """Check ``consistency``: ``inconsistent_with_superior`` findings (立法法 第一百零七条第（二）项).
 
-For every clause: align it to superior provisions (:mod:`normcheck.align`: citations first, then
+For every clause: align it to superior provisions (:mod:`normcheck.checks.consistency.retrieve`: citations first, then
 retrieval over the document's superior laws), keep the best alignment only when the clause clearly
 restates that provision (most of the clause's characters are found, in order, in one superior
-paragraph), compare the pair (:mod:`normcheck.compare`) and report concrete differences. Precision
+paragraph), compare the pair (:mod:`normcheck.checks.consistency.compare`) and report concrete differences. Precision
 first: no alignment that clear, or no concrete difference, means no finding.
 """
 
@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from normcheck.align import (
+from normcheck.checks import CheckContext, register
+from normcheck.checks.consistency.compare import Difference, compare
+from normcheck.checks.consistency.retrieve import (
     Alignment,
     SuperiorIndex,
     align,
@@ -25,11 +27,9 @@ from normcheck.align import (
     topic_overlap,
     with_coverage,
 )
-from normcheck.checks import CheckContext, register
-from normcheck.compare import Difference, compare
-from normcheck.document import Document, Node
-from normcheck.findings import Evidence, Finding, FindingType, Severity
-from normcheck.law import Article, Law, LawVersion, Level
+from normcheck.types.document import Document, Node
+from normcheck.types.findings import Evidence, Finding, FindingType, Severity
+from normcheck.types.law import Article, Law, LawVersion, Level
 
 #: A retrieved provision counts as "the one this clause restates" from this coverage on when its law
 #: shares the document's topic (title overlap >= MIN_TOPIC) ...

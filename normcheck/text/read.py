@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from normcheck.document import Document, DocumentMeta
 from normcheck.errors import Code, InputError
+from normcheck.types.document import Document, DocumentMeta
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: .docx limits, from the zip directory: total uncompressed size, ratio and member count.
@@ -328,7 +328,7 @@ class _Numbering:
 
 
 def _render(value: int, fmt: str) -> str:
-    from normcheck.numerals import int_to_cn
+    from normcheck.text.numerals import int_to_cn
 
     if fmt in _CN_FORMATS:
         return int_to_cn(value)
@@ -344,7 +344,7 @@ def _render(value: int, fmt: str) -> str:
 
 def read_document(path: str | os.PathLike[str], *, max_bytes: int | None = None, fmt: str | None = None) -> Document:
     """Read, normalise, segment and extract metadata. Raises InputError on bad input."""
-    from normcheck.segmentation import segment_text
+    from normcheck.structure.segment import segment_text
 
     text, info = read_text(path, max_bytes=max_bytes)
     if fmt is None:

@@ -25,8 +25,8 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
-from normcheck.document import Document, Node, NodeKind
-from normcheck.findings import ClauseResult, Finding, Result
+from normcheck.types.document import Document, Node, NodeKind
+from normcheck.types.findings import ClauseResult, Finding, Result
 
 
 @dataclass(frozen=True, slots=True)

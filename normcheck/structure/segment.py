@@ -30,10 +30,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from normcheck.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
 from normcheck.errors import Warning_
-from normcheck.normalize import normalize, to_original_span
-from normcheck.numerals import NUMERAL_CHARS, article_label, cn_to_int, int_to_cn
+from normcheck.text.normalize import normalize, to_original_span
+from normcheck.text.numerals import NUMERAL_CHARS, article_label, cn_to_int, int_to_cn
+from normcheck.types.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
 
 __all__ = ["FORMATS", "DraftingIssue", "drafting_issues", "segment", "segment_text"]
 
@@ -412,7 +412,7 @@ def segment_text(original: str, *, fmt: str | None = None, path: str | None = No
 
     doc = Document(original=original, text=text, offsets=offsets, root=root, path=path,
                    meta=meta or DocumentMeta(source_format="md" if md else "txt"))
-    from normcheck.meta import extract_meta
+    from normcheck.structure.meta import extract_meta
 
     extract_meta(doc)
     doc.warnings.extend(Warning_(i.code, i.message, i.start, i.end) for i in drafting_issues(doc))
@@ -423,12 +423,12 @@ def segment(source: str | os.PathLike[str], *, fmt: str | None = None, path: str
     """Segment a file or a text into a :class:`Document`.
 
     A PathLike, or a ``str`` without a newline naming an existing file, is read from disk
-    (:func:`normcheck.reader.read_document`); any other ``str`` is the text itself.
+    (:func:`normcheck.text.read.read_document`); any other ``str`` is the text itself.
     """
     if isinstance(source, os.PathLike) or (
         isinstance(source, str) and "\n" not in source and len(source) < 4096 and os.path.isfile(source)
     ):
-        from normcheck.reader import read_document
+        from normcheck.text.read import read_document
 
         return read_document(source, fmt=fmt)
     if not isinstance(source, str):

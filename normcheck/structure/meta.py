@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from normcheck.document import Document, DocumentMeta, NodeKind
-from normcheck.numerals import cn_to_int
+from normcheck.text.numerals import cn_to_int
+from normcheck.types.document import Document, DocumentMeta, NodeKind
 
 #: Provincial-level divisions (facts, not law text).
 PROVINCES = (

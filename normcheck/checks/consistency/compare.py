@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from enum import Enum
 
-from normcheck.findings import Severity
-from normcheck.numerals import cn_to_int
+from normcheck.text.numerals import cn_to_int
+from normcheck.types.findings import Severity
 
 
 class DiffKind(str, Enum):

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from normcheck.corpus.api import ArticleMapping
-from normcheck.law import Article
+from normcheck.types.law import Article
 
 #: Minimum similarity for an article to count as the same provision, changed.
 MATCH_THRESHOLD = 0.45

@@ -1,6 +1,6 @@
 """Authority checks (设定权): may this issuer, at this level, enact what this clause does?
 
-For every clause the analyser (``normcheck.analyze``) lists the acts it *sets* (penalties, licences,
+For every clause the analyser (``normcheck.checks.authority.acts``) lists the acts it *sets* (penalties, licences,
 compulsory measures, reserved matters, obligations, fees); each is looked up in the 设定权 table
 (``data/authority.json``) for the document's kind. Fines set by government rules are compared with the
 provincial standing committee's limit (``fine_limits``). Evidence is the superior article's text from
@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from normcheck.analyze import Act, analyze_clause
-from normcheck.authority_data import AuthorityTables, Rule, authority_tables
 from normcheck.checks import CheckContext, register
-from normcheck.document import CLAUSE_KINDS, Document, Node
-from normcheck.findings import Evidence, Finding, FindingType, Severity
-from normcheck.law import Level
-from normcheck.numerals import int_to_cn
+from normcheck.checks.authority.acts import Act, analyze_clause
+from normcheck.knowledge.authority import AuthorityTables, Rule, authority_tables
+from normcheck.text.numerals import int_to_cn
+from normcheck.types.document import CLAUSE_KINDS, Document, Node
+from normcheck.types.findings import Evidence, Finding, FindingType, Severity
+from normcheck.types.law import Level
 
 RULE_NAME = "authority"
 FAMILY_TYPE = {
@@ -197,13 +197,13 @@ def check_authority(ctx: CheckContext, tables: AuthorityTables | None = None) ->
     doc = ctx.document
     kind = ctx.kind
     if kind is None:
-        from normcheck.kind import infer_kind
+        from normcheck.structure.kind import infer_kind
 
         kind, _ = infer_kind(doc)
     if kind is None or kind in (Level.OTHER, Level.JUDICIAL_INTERPRETATION):
         return []
     if ctx.region is None:
-        from normcheck.kind import infer_region
+        from normcheck.structure.kind import infer_region
 
         ctx.region = infer_region(doc)
     hits: dict[tuple[int, str, str], _Hit] = {}

@@ -1,6 +1,6 @@
 """Isotonic calibration with numpy: pool-adjacent-violators, then a few piecewise-linear knots.
 
-Used by ``scripts/calibrate_rank.py`` to fit the knots of :func:`normcheck.rank.calibrate`.
+Used by ``scripts/calibrate_rank.py`` to fit the knots of :func:`normcheck.rank.score.calibrate`.
 """
 
 from __future__ import annotations

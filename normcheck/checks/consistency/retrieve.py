@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from normcheck.law import Article, Law, LawVersion, Level
+from normcheck.types.law import Article, Law, LawVersion, Level
 
 METHODS = ("bm25", "tfidf", "combined")
 #: Weight of the law-title prior in ranking (tuned on the dev split of the mined pairs).

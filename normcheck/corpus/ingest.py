@@ -3,7 +3,7 @@
 Sources: the LawRefBook layout (root ``db.sqlite3`` + category folders, ``DLC/<X>地方法规/`` with
 their own ``db.sqlite3``), or plain folders/files of .md/.txt/.docx laws, optionally with a
 manifest ``normcheck-corpus.csv`` or ``.json`` (columns: file, name, level, region, city, version,
-published, valid_from, valid_to, status). Files are segmented by :func:`normcheck.segmentation.segment`.
+published, valid_from, valid_to, status). Files are segmented by :func:`normcheck.structure.segment.segment`.
 
 Incremental: a source file whose size and mtime (else sha256) are unchanged keeps its articles;
 laws, versions, aliases and facts are recomputed on every build (cheap). Atomic: the build writes
@@ -65,7 +65,7 @@ from normcheck.corpus.schema import (
     fts_insert,
 )
 from normcheck.errors import Code, CorpusError
-from normcheck.law import Level, Status
+from normcheck.types.law import Level, Status
 
 DEFAULT_FTS = "bigram"
 
@@ -176,7 +176,7 @@ def _read_lrb_db(db: Path) -> tuple[dict[tuple[str, str], list[dict[str, Any]]],
 
 def _city_prefix(name: str, region: str) -> str:
     """The 设区的市 of ``region`` that ``name`` begins with (longest match), from the regions table."""
-    from normcheck.kind import regions
+    from normcheck.structure.kind import regions
 
     cities = regions().get(region, {}).get("cities", [])
     hits = [c for c in cities if isinstance(c, str) and name.startswith(c)] if isinstance(cities, list) else []
@@ -399,8 +399,8 @@ def _header(text: str) -> dict[str, Any]:
 def split_articles(text: str, fmt: str, rel: str) -> list[tuple[int, int, str, str, list[str], str, int, int]]:
     """(number, suffix, label, text, paragraphs, chapter, start, end) per article, via the segmenter
     (the one way law files become articles: the index and the benchmark builders share it)."""
-    from normcheck.document import NodeKind
-    from normcheck.segmentation import segment
+    from normcheck.structure.segment import segment
+    from normcheck.types.document import NodeKind
 
     doc = segment(text, fmt="md" if fmt == "md" else "txt", path=rel)
     out = []
