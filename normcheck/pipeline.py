@@ -1,8 +1,14 @@
 """``check()``: one document through every stage, in order.
 
-read → normalise → segment (``normcheck.text.read`` / ``normcheck.structure.segment``) → kind and region
-(``normcheck.structure.kind``) → citations (``normcheck.cite``) → registered checks (``normcheck.checks``) →
-attention scores and ranks (``normcheck.rank.score``) → :class:`~normcheck.types.findings.Result`.
+Stages, each run once and in this order, each writing its result for the next:
+
+1. read (``normcheck.text.read``: bytes → text) and segment (``normcheck.structure.segment``: text →
+   tree + metadata), composed by ``normcheck.structure.load`` — the one place that decides path or text;
+2. kind and region (``normcheck.structure.kind``), inferred here when the caller gave none, and reported;
+3. citations (``normcheck.cite.find_citations``) → ``CheckContext.citations``;
+4. resolution (``normcheck.resolve.resolve_citations``, one memo per run) → ``CheckContext.resolutions``;
+5. the registered checks (``normcheck.checks``), each ``(CheckContext) -> [Finding]``, reading 1–4;
+6. attention scores and ranks (``normcheck.rank``) → :class:`~normcheck.types.findings.Result`.
 
 Bad input never raises here: the result carries ``error`` (a coded error) and the caller goes on.
 Misuse of the API (an unknown kind, a malformed date, an unknown check name) raises ``ValueError``.
@@ -20,6 +26,8 @@ from typing import Any
 
 from normcheck.checks import CheckContext, load_builtin
 from normcheck.errors import Code, NormcheckError
+from normcheck.structure.load import load_document
+from normcheck.text.read import source_path
 from normcheck.types.document import Document
 from normcheck.types.findings import DocumentInfo, Finding, Result
 from normcheck.types.law import Level
@@ -35,12 +43,6 @@ def parse_date(value: str | _dt.date | None, *, what: str = "--as-of") -> str:
         return _dt.date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
         raise ValueError(f"[{Code.BAD_DATE.value}] {what} must be a date like 2026-11-28, got {value!r}") from None
-
-
-def _looks_like_path(source: Any) -> bool:
-    if isinstance(source, os.PathLike):
-        return True
-    return isinstance(source, str) and "\n" not in source and len(source) < 4096 and Path(source).is_file()
 
 
 @lru_cache(maxsize=4)
@@ -76,26 +78,15 @@ def selected_checks(checks: Sequence[str] | None) -> dict[str, Any]:
     return {name: registry[name] for name in checks}
 
 
-def _sha256(source: Any) -> str:
+def _sha256(source: str | os.PathLike[str], p: Path | None) -> str:
     h = hashlib.sha256()
-    if _looks_like_path(source):
-        with open(source, "rb") as fh:
+    if p is not None:
+        with open(p, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     else:
         h.update(str(source).encode("utf-8"))
     return h.hexdigest()
-
-
-def load_document(source: Any, *, path: str | None = None) -> Document:
-    """Read (path) or segment (text) a document. Raises NormcheckError on bad input."""
-    from normcheck.structure.segment import segment
-
-    if _looks_like_path(source):
-        return segment(Path(source))
-    if not isinstance(source, str):
-        raise ValueError(f"source must be a path or the document text, got {type(source).__name__}")
-    return segment(source, path=path)
 
 
 def check(
@@ -118,12 +109,14 @@ def check(
     as_of_s = parse_date(as_of)
     level = Level.parse(kind) if kind is not None else None
     fns = selected_checks(checks)
-    shown_path = str(source) if _looks_like_path(source) else path
+    p = source_path(source)
+    shown_path = str(p) if p is not None else path
     info = DocumentInfo(path=shown_path, title="", kind=level.value if level else None,
                         kind_inferred=False, as_of=as_of_s, region=region, sha256="")
     try:
-        info.sha256 = _sha256(source)
-        doc = load_document(source, path=path)
+        if p is None or p.is_file():  # never open a FIFO or a device: reading reports it (coded)
+            info.sha256 = _sha256(source, p)
+        doc = load_document(p if p is not None else source, path=path)
     except NormcheckError as exc:
         return Result(document=info, error=exc.to_dict())
     except OSError as exc:
@@ -136,7 +129,8 @@ def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, reg
                    corpus: Any, fns: dict[str, Any]) -> Result:
     """The stages after reading, on an already segmented document."""
     from normcheck.cite import find_citations
-    from normcheck.rank.score import document_priority, score_clauses
+    from normcheck.rank import document_priority, score_clauses
+    from normcheck.resolve import resolve_citations
     from normcheck.structure.kind import infer_kind, infer_region
 
     notes: list[str] = []
@@ -155,6 +149,7 @@ def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, reg
         notes.append(note)
     ctx = CheckContext(document=doc, kind=kind, as_of=info.as_of, region=region, corpus=corpus_obj)
     ctx.citations = find_citations(doc)
+    ctx.resolutions = resolve_citations(ctx.citations, doc, corpus_obj, as_of=info.as_of, region=region, kind=kind)
     findings: list[Finding] = []
     for name, fn in fns.items():
         try:

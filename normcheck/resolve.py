@@ -1,9 +1,11 @@
 """Resolve a citation against the corpus: law → version in force on a date → article(s).
 
-One public verb, :func:`resolve`. A short title can name several laws (a Shanghai rule citing
-《物业管理条例》: the State Council's, or 上海市物业管理条例?); the choice is made by the issuer prefix,
-exact name, the document's region and level, and whether the cited articles exist, and is reported
-in :attr:`Resolution.choice_reason` with the alternatives in :attr:`Resolution.candidates`.
+Two public verbs: :func:`resolve` (one citation) and :func:`resolve_citations` (the pipeline's
+resolution stage: every citation of a document, memoised, in citation order). A short title can
+name several laws (a Shanghai rule citing 《物业管理条例》: the State Council's, or 上海市物业管理条例?);
+the choice is made by the issuer prefix, exact name, the document's region and level, and whether
+the cited articles exist, and is reported in :attr:`Resolution.choice_reason` with the alternatives
+in :attr:`Resolution.candidates`.
 
 Two dates matter: ``cited_on`` (the document's own date: the version the drafters meant) and
 ``as_of`` (the date of review: the version in force now). When they differ the resolution carries
@@ -13,14 +15,16 @@ both versions so the references check can tell "superseded, article moved/change
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from normcheck.cite import ArticleRef, Citation, LawCitation
 from normcheck.corpus.api import CorpusAPI
 from normcheck.types.document import Document
 from normcheck.types.law import Article, Law, LawVersion, Level, Status
 
-__all__ = ["ArticleResolution", "Resolution", "document_date", "resolve"]
+__all__ = ["ArticleResolution", "Resolution", "document_date", "resolve", "resolve_citations"]
 
 _ITEM_RE = re.compile(r"[（(]([一二三四五六七八九十]{1,4})[）)]")
 _NATIONAL_ISSUERS = ("国务院", "全国人民代表大会", "全国人大", "国家")
@@ -244,3 +248,39 @@ def resolve(citation: Citation, doc: Document, corpus: CorpusAPI, *, as_of: str,
     return Resolution(citation, "resolved", law=law, version=version, cited_version=cited_version,
                       law_status=status, articles=arts, candidates=tuple(cands), choice_reason=reason,
                       successor=successor, as_of=as_of, cited_on=cited_on)
+
+
+def _key(c: LawCitation) -> tuple[Any, ...]:
+    return (c.title, c.issuer, tuple((r.article, r.suffix, r.paragraph, r.item) for r in c.refs))
+
+
+def _rebind(res: Resolution, c: LawCitation) -> Resolution:
+    """A memoised resolution for another occurrence of the same citation: swap in its refs/spans."""
+    if res.citation is c:
+        return res
+    arts = tuple(replace(a, ref=r) for a, r in zip(res.articles, c.refs, strict=False))
+    return replace(res, citation=c, articles=arts)
+
+
+def resolve_citations(citations: Sequence[Citation], doc: Document, corpus: CorpusAPI | None, *, as_of: str,
+                      region: str | None, kind: Level | None, cited_on: str | None = None,
+                      memo: dict[Any, Resolution] | None = None) -> list[Resolution | None]:
+    """The resolution stage: one :class:`Resolution` per citation, in the same order.
+
+    Law citations are resolved once per distinct (title, issuer, addresses); a repeat reuses the first
+    resolution with its own spans. Internal references and unnamed bases get None, and so does every
+    citation when ``corpus`` is None (nothing to resolve against).
+    """
+    memo = memo if memo is not None else {}
+    out: list[Resolution | None] = []
+    for c in citations:
+        if corpus is None or not isinstance(c, LawCitation):
+            out.append(None)
+            continue
+        key = (*_key(c), as_of, cited_on, region, kind)
+        res = memo.get(key)
+        if res is None:
+            res = resolve(c, doc, corpus, as_of=as_of, region=region, kind=kind, cited_on=cited_on)
+            memo[key] = res
+        out.append(_rebind(res, c))
+    return out

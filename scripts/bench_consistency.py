@@ -30,13 +30,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "eval" / "inconsistency"))
 
 from mine_pairs import DEFAULT_CORPUS, entries_of, local_files, national_files  # noqa: E402
 
+from normcheck import segment  # noqa: E402
 from normcheck.checks.consistency.check import consistency_findings  # noqa: E402
 from normcheck.checks.consistency.retrieve import SuperiorIndex  # noqa: E402
-from normcheck.structure.segment import segment  # noqa: E402
 from normcheck.types.law import Level  # noqa: E402
 
 
@@ -53,7 +52,7 @@ def in_force_mask(index: SuperiorIndex, date: str) -> np.ndarray:
 
 
 def perturbation(index: SuperiorIndex, build_dir: Path) -> dict[str, Any]:
-    import build as suite  # eval/inconsistency/build.py
+    from normcheck.evaluation.builders import inconsistency as suite
 
     paths = {s: build_dir / f"{s}.jsonl" for s in ("dev", "test")}
     if not all(p.exists() for p in paths.values()):

@@ -15,10 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+from normcheck import segment
 from normcheck.checks import CheckContext
 from normcheck.checks.authority.check import check_authority
 from normcheck.structure.kind import infer_kind, infer_place
-from normcheck.structure.segment import segment
 from normcheck.types.document import NodeKind
 from normcheck.types.law import Level
 

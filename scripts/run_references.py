@@ -20,7 +20,7 @@ from pathlib import Path
 from normcheck.checks.references import reference_findings
 from normcheck.cite import InternalReference, LawCitation, UnnamedBasis, find_citations
 from normcheck.corpus.store import Corpus
-from normcheck.resolve import document_date
+from normcheck.resolve import document_date, resolve_citations
 from normcheck.types.law import Level
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="JSONL of findings and unflagged citations")
     args = ap.parse_args(argv)
 
+    from normcheck import segment
     from normcheck.structure.kind import infer_kind
-    from normcheck.structure.segment import segment
 
     files = dlc_files(args.src)
     if args.limit:
@@ -84,8 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         cits = find_citations(doc)
         for c in cits:
             cit_kinds[c.kind] += 1
+        res = resolve_citations(cits, doc, corpus, as_of=as_of, region=region, kind=kind, cited_on=own, memo=cache)
         fs = reference_findings(doc, corpus, as_of=as_of, region=region, kind=kind, citations=cits,
-                                cited_on=own, cache=cache)
+                                cited_on=own, resolutions=res)
         seen_types = set()
         flagged: set[tuple[int, int]] = set()
         for f in fs:

@@ -7,9 +7,9 @@ import re
 import pytest
 from consistency_factories import FakeCorpus
 
+from normcheck import segment
 from normcheck.checks import CheckContext, load_builtin
 from normcheck.checks.consistency.check import check_consistency, consistency_findings
-from normcheck.structure.segment import segment
 from normcheck.types.findings import FindingType, Severity
 from normcheck.types.law import Level
 

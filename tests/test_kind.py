@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from normcheck import segment
 from normcheck.structure.kind import find_place, infer_kind, infer_region
-from normcheck.structure.segment import segment
 from normcheck.types.law import Level
 
 BODY = "\n\n第一条 为了加强管理，制定本{u}。\n第二条 本{u}自2024年1月1日起施行。\n"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from normcheck.errors import Code, InputError
-from normcheck.text.read import decode_bytes, read_document, read_text
+from normcheck.structure.load import read_document
+from normcheck.text.read import decode_bytes, read_text
 
 TEXT = "某市测试管理办法\n第一条　为了规范管理，制定本办法。\n第二条　本办法自2025年1月1日起施行。\n"
 

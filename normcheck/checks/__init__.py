@@ -25,7 +25,8 @@ class CheckContext:
     as_of: str
     region: str | None
     corpus: Any = None
-    citations: list[Any] = field(default_factory=list)  # filled by the citation stage
+    citations: list[Any] = field(default_factory=list)  # the citation stage (normcheck.cite)
+    resolutions: list[Any] = field(default_factory=list)  # the resolution stage, one per citation (or None)
     cache: dict[str, Any] = field(default_factory=dict)  # shared between checks of one run
 
 

@@ -15,14 +15,16 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from normcheck.checks import CheckContext, register
+from normcheck.knowledge import confidence, penalties, reference_rules
 from normcheck.cite import _PROVINCES, ArticleRef, Citation, InternalReference, LawCitation, find_citations
-from normcheck.resolve import Resolution, resolve
+from normcheck.resolve import Resolution, resolve_citations
 from normcheck.text.numerals import article_label, int_to_cn
 from normcheck.types.document import Document, Node, NodeKind
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
@@ -37,6 +39,7 @@ TYPO_SIMILARITY = 0.85
 
 
 _PRC = "中华人民共和国"
+_CONF = confidence("references")  # data/confidence.json
 _TRAILING_PAREN_RE = re.compile(r"[（(][^（）()]{0,20}[）)]$")
 
 
@@ -57,11 +60,9 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = json.loads(resources.files("normcheck.data").joinpath("reference_rules.json").read_text("utf-8"))
-    silent = data["not_found_silent"]
-    return _Rules(tuple(data["penalty_words"]["words"]), data["basis"]["outdated_reference"],
-                  data["basis"]["invalid_reference"], tuple(silent["suffixes"]), tuple(silent["prefixes"]),
-                  tuple(silent["contains"]), tuple(data["name_variant_fillers"]["words"]))
+    r = reference_rules()  # data/reference_rules.json (validated), penalty words from data/penalties.json
+    return _Rules(penalties().keywords("references"), r.basis_outdated, r.basis_invalid, r.silent_suffixes,
+                  r.silent_prefixes, r.silent_contains, r.fillers)
 
 
 # ------------------------------------------------------------------------------- structure helpers
@@ -178,7 +179,8 @@ def _internal_findings(doc: Document, c: InternalReference) -> list[Finding]:
             target = by_key.get((ref.article, ref.suffix))
             if target is None:
                 out.append(_finding(
-                    FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, 0.8 if c.form == "self_law" else 0.55,
+                    FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, _CONF["self_law_missing_article"] if c.form == "self_law"
+                    else _CONF["missing_article"],
                     f"内部引用{c.word}{article_label(ref.article, ref.suffix)}指向不存在的条文（本文件共"
                     f"{int_to_cn(last)}条）", [ev_doc], {"reason": "missing_article", "ref": ref.label},
                     ref.start, ref.end))
@@ -186,7 +188,7 @@ def _internal_findings(doc: Document, c: InternalReference) -> list[Finding]:
                 k = len(_paragraphs(target)) or 1
                 if ref.paragraph > k:
                     out.append(_finding(
-                        FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, 0.6,
+                        FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, _CONF["missing_paragraph"],
                         f"内部引用{c.word}{ref.label}指向不存在的款（该条共{int_to_cn(k)}款）",
                         [Evidence(title, doc.meta.date, target.id or target.label, doc.node_text(target))],
                         {"reason": "missing_paragraph", "ref": ref.label}, ref.start, ref.end))
@@ -196,7 +198,8 @@ def _internal_findings(doc: Document, c: InternalReference) -> list[Finding]:
         for ref in c.refs:
             if ref.paragraph is not None and ref.article is None and ref.paragraph > n_paras:
                 out.append(_finding(
-                    FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, 0.6 if c.form == "this_article" else 0.45,
+                    FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, _CONF["this_article_missing_paragraph"]
+                    if c.form == "this_article" else _CONF["paragraph_missing_paragraph"],
                     f"{c.word}第{int_to_cn(ref.paragraph)}款不存在（本条共{int_to_cn(n_paras)}款）",
                     [Evidence(title, doc.meta.date, art.id or art.label, doc.node_text(art))],
                     {"reason": "missing_paragraph", "ref": ref.label}, ref.start, ref.end))
@@ -204,7 +207,7 @@ def _internal_findings(doc: Document, c: InternalReference) -> list[Finding]:
         if para <= c.count:
             what = "第一款" if para == 1 else f"第{int_to_cn(para)}款"
             out.append(_finding(
-                FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, 0.7,
+                FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, _CONF["no_previous_paragraph"],
                 f"“{c.word}”出现在本条{what}，前面没有{'可指向的款' if para == 1 else f'{int_to_cn(c.count)}款'}",
                 [Evidence(title, doc.meta.date, art.id or art.label, doc.node_text(art))],
                 {"reason": "no_previous_paragraph", "paragraph": para}))
@@ -301,13 +304,13 @@ def _law_findings(doc: Document, c: LawCitation, res: Resolution, corpus: Any) -
         msg += f"，是否指《{sug[0]}》？" if typo else "（可能未收录，请人工核对名称）"
         out.append(_finding(
             FindingType.INVALID_REFERENCE, c, Severity.MEDIUM if typo else Severity.LOW,
-            0.55 if typo else 0.15, msg, [], {"reason": "law_not_found", "suggestions": sug,
+            _CONF["law_not_found_typo"] if typo else _CONF["law_not_found"], msg, [], {"reason": "law_not_found", "suggestions": sug,
                                               "similarity": round(ratio, 3)}))
         return out
     if res.status != "resolved" or res.law is None:
         return out
     law = res.law
-    ambiguous_penalty = 0.15 if res.ambiguous else 0.0
+    ambiguous_penalty = _CONF["ambiguous_discount"] if res.ambiguous else 0.0
     details_base: dict[str, Any] = {"law": law.name, "law_id": law.id, "choice": res.choice_reason,
                                     "alternatives": [x.name for x in res.candidates if x.id != law.id]}
     if res.law_status == Status.REPEALED:
@@ -329,7 +332,7 @@ def _law_findings(doc: Document, c: LawCitation, res: Resolution, corpus: Any) -
             ev.append(Evidence(succ.name, None, "", f"现行有效的继受法律：《{succ.name}》"))
         out.append(_finding(
             FindingType.OUTDATED_REFERENCE, c, Severity.HIGH if penalty else Severity.MEDIUM,
-            0.9 - ambiguous_penalty, msg, ev,
+            _CONF["law_repealed"] - ambiguous_penalty, msg, ev,
             {**details_base, "reason": "law_repealed", "successor": succ.name if succ else None,
              "repealed_on": law.repealed_on}))
         return out
@@ -341,11 +344,11 @@ def _law_findings(doc: Document, c: LawCitation, res: Resolution, corpus: Any) -
         if ar.status == "missing_article":
             msg = (f"《{law.name}》（{ver}版）没有{ar.ref.label}"
                    + (f"（共{int_to_cn(ar.max_article)}条）" if ar.max_article else ""))
-            sev, conf = Severity.MEDIUM, 0.7
+            sev, conf = Severity.MEDIUM, _CONF["cited_version_missing_article"]
         else:
             unit = "款" if ar.status == "missing_paragraph" else "项"
             msg = f"《{law.name}》（{ver}版）{article_label(ar.ref.article or 0, ar.ref.suffix)}没有所引的{unit}"
-            sev, conf = Severity.LOW, 0.45
+            sev, conf = Severity.LOW, _CONF["cited_version_missing_part"]
         ev = [Evidence(law.name, ver, ar.article.label if ar.article else ar.ref.label,
                        ar.article.text if ar.article else "")]
         out.append(_finding(FindingType.INVALID_REFERENCE, c, sev, conf - ambiguous_penalty, msg, ev,
@@ -401,7 +404,7 @@ def _superseded(c: LawCitation, res: Resolution, corpus: Any, details_base: dict
             else:
                 msg = f"《{res.law.name}》{old_label}在{new.version}版中已调整为{new_label}且内容已修改"
                 sev = Severity.MEDIUM
-        out.append(_finding(FindingType.OUTDATED_REFERENCE, c, sev, 0.75 - amb, msg, ev,
+        out.append(_finding(FindingType.OUTDATED_REFERENCE, c, sev, _CONF["superseded"] - amb, msg, ev,
                             {**details_base, "reason": f"article_{m.status}", "old_version": old.version,
                              "new_version": new.version, "new_article": m.new_number,
                              "similarity": round(m.similarity, 3)}, ref.start, ref.end))
@@ -410,40 +413,29 @@ def _superseded(c: LawCitation, res: Resolution, corpus: Any, details_base: dict
 
 def reference_findings(doc: Document, corpus: Any, *, as_of: str, region: str | None, kind: Level | None,
                        citations: list[Citation] | None = None, cited_on: str | None = None,
-                       cache: dict[str, Any] | None = None) -> list[Finding]:
-    """All outdated/invalid reference findings of ``doc`` (``corpus`` may be None: internal only)."""
+                       resolutions: Sequence[Resolution | None] | None = None) -> list[Finding]:
+    """All outdated/invalid reference findings of ``doc`` (``corpus`` may be None: internal only).
+
+    ``citations``/``resolutions``: the pipeline's citation and resolution stages (computed here when
+    absent, for direct use).
+    """
     cits = citations if citations is not None else find_citations(doc)
-    memo: dict[Any, Resolution] = cache if cache is not None else {}
+    if resolutions is None:
+        resolutions = resolve_citations(cits, doc, corpus, as_of=as_of, region=region, kind=kind, cited_on=cited_on)
     out: list[Finding] = []
-    for c in cits:
+    for c, res in zip(cits, resolutions, strict=True):
         if isinstance(c, InternalReference):
             out.extend(_internal_findings(doc, c))
-        elif isinstance(c, LawCitation) and corpus is not None:
-            key = ("res", c.title, c.issuer, tuple((r.article, r.suffix, r.paragraph, r.item) for r in c.refs),
-                   as_of, cited_on, region, kind)
-            res = memo.get(key)
-            if res is None:
-                res = resolve(c, doc, corpus, as_of=as_of, region=region, kind=kind, cited_on=cited_on)
-                memo[key] = res
-            out.extend(_law_findings(doc, c, _rebind(res, c), corpus))
+        elif isinstance(c, LawCitation) and res is not None:
+            out.extend(_law_findings(doc, c, res, corpus))
     out.sort(key=lambda f: (f.start, f.end, f.type.value))
     return out
-
-
-def _rebind(res: Resolution, c: LawCitation) -> Resolution:
-    """A memoised resolution for another occurrence of the same citation: swap in its refs/spans."""
-    if res.citation is c:
-        return res
-    from dataclasses import replace
-
-    arts = tuple(replace(a, ref=r) for a, r in zip(res.articles, c.refs, strict=False))
-    return replace(res, citation=c, articles=arts)
 
 
 @register("references")
 def check_references(ctx: CheckContext) -> list[Finding]:
     """Registered check: outdated_reference and invalid_reference findings."""
-    cits = ctx.citations if ctx.citations else None
-    cache = ctx.cache.setdefault("references.resolutions", {})
+    cits = ctx.citations or None  # empty: not filled (a context built by hand): found here
+    res = ctx.resolutions if cits is not None and len(ctx.resolutions) == len(cits) else None
     return reference_findings(ctx.document, ctx.corpus, as_of=ctx.as_of, region=ctx.region, kind=ctx.kind,
-                              citations=cits, cache=cache)
+                              citations=cits, resolutions=res)

@@ -37,13 +37,20 @@ def node_to_dict(doc: Document, node: Node) -> dict[str, Any]:
     return d
 
 
+def _warnings(doc: Document) -> list[Any]:
+    """What reading left on the document, then the drafting issues (numbering, 施行 date) of its tree."""
+    from normcheck.checks.drafting import drafting_issues
+
+    return [*doc.warnings, *drafting_issues(doc)]
+
+
 def document_to_dict(doc: Document) -> dict[str, Any]:
     """The structure of one document: path, metadata, warnings, tree, clause IDs."""
     return {
         "path": doc.path,
         "meta": asdict(doc.meta),
         "warnings": [{"code": w.code, "message": w.message, "start": w.start, "end": w.end}
-                     for w in doc.warnings],
+                     for w in _warnings(doc)],
         "clauses": [n.id for n in doc.clauses()],
         "tree": node_to_dict(doc, doc.root),
         "error": None,
@@ -63,7 +70,7 @@ def render_tree(doc: Document, width: int = 40) -> str:
             walk(child, depth + 1)
 
     walk(doc.root, 1)
-    for w in doc.warnings:
+    for w in _warnings(doc):
         lines.append(f"  ! {w.code}: {w.message}")
     return "\n".join(lines)
 
@@ -74,7 +81,7 @@ def segment_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str
 
     Folders are walked recursively for .txt/.md/.docx files (``_index.md`` skipped).
     """
-    from normcheck.text.read import read_document
+    from normcheck.structure.load import read_document
 
     for path in _expand(paths):
         try:

@@ -399,10 +399,10 @@ def _header(text: str) -> dict[str, Any]:
 def split_articles(text: str, fmt: str, rel: str) -> list[tuple[int, int, str, str, list[str], str, int, int]]:
     """(number, suffix, label, text, paragraphs, chapter, start, end) per article, via the segmenter
     (the one way law files become articles: the index and the benchmark builders share it)."""
-    from normcheck.structure.segment import segment
+    from normcheck.structure.segment import segment_text
     from normcheck.types.document import NodeKind
 
-    doc = segment(text, fmt="md" if fmt == "md" else "txt", path=rel)
+    doc = segment_text(text, fmt="md" if fmt == "md" else "txt", path=rel)
     out = []
     seen: set[tuple[int, int]] = set()
 

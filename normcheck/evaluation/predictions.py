@@ -132,7 +132,7 @@ def run_check(records: Sequence[Record], *, corpus: str | None = None,
         kwargs["corpus"] = corpus  # check() opens (and caches) an index given by path
     out: list[dict[str, Any]] = []
     for i, rec in enumerate(records):
-        source = rec.text if rec.text else rec.path
+        source = rec.text if rec.text else (rec.path or "")
         try:
             res = check(source, kind=rec.kind, as_of=rec.as_of, region=rec.region, **kwargs).to_dict()
         except NormcheckError as e:

@@ -1,6 +1,7 @@
 """Reading files into text: .txt/.md (encoding detection) and .docx (python-docx, checked first).
 
-- :func:`read_text` -> ``(text, ReadInfo)``; :func:`read_document` -> a segmented :class:`Document`.
+- :func:`read_text` -> ``(text, ReadInfo)``: bytes to text, nothing more (segmentation is the next stage,
+  ``normcheck.structure``); :func:`source_path` decides whether a caller's ``source`` is a path or text.
 - Encodings: UTF-8 with/without BOM, UTF-16 LE/BE with BOM or BOM-less (NUL pattern or, for CJK text,
   a plausibility score), UTF-32 with BOM, GB18030 (a superset of GBK/GB2312).
 - Limits: files over ``max_bytes`` (default 20 MB, env ``NORMCHECK_MAX_BYTES``) are refused before
@@ -18,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from normcheck.errors import Code, InputError
-from normcheck.types.document import Document, DocumentMeta
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: .docx limits, from the zip directory: total uncompressed size, ratio and member count.
@@ -339,17 +339,39 @@ def _render(value: int, fmt: str) -> str:
     return str(value)
 
 
-# --------------------------------------------------------------------------- documents
+# --------------------------------------------------------------------------- path or text
+
+#: Suffixes that make a one-line string a file name rather than document text (so a missing file is
+#: reported as missing instead of being checked as a one-line document: issue 17).
+PATH_LIKE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".docx", ".doc", ".docm", ".dotx", ".wps",
+                                ".pdf", ".rtf", ".odt", ".html", ".htm"})
+_SENTENCE_PUNCT = frozenset("。；：，！？")
 
 
-def read_document(path: str | os.PathLike[str], *, max_bytes: int | None = None, fmt: str | None = None) -> Document:
-    """Read, normalise, segment and extract metadata. Raises InputError on bad input."""
-    from normcheck.structure.segment import segment_text
+def source_path(source: str | os.PathLike[str]) -> Path | None:
+    """The one place that decides "path or text": a :class:`Path` to read, or None when ``source`` is text.
 
-    text, info = read_text(path, max_bytes=max_bytes)
-    if fmt is None:
-        fmt = "md" if info.source_format == "md" else None
-    meta = DocumentMeta(source_format=info.source_format, encoding=info.encoding)
-    doc = segment_text(text, fmt=fmt, path=str(path), meta=meta)
-    doc.meta.source_format = info.source_format
-    return doc
+    - a PathLike is a path (whether or not it exists: reading it reports a missing file);
+    - a ``str`` naming an existing file is a path (even with a newline in the name);
+    - a one-line ``str`` that looks like a file name (a document suffix such as ``.docx``, or a path
+      separator, and no sentence punctuation) is a path, so ``check("draft.docx")`` with no such file
+      is an E001 rather than a clean result for the text "draft.docx";
+    - any other ``str`` is the document text. Anything else raises ``ValueError``.
+    """
+    if isinstance(source, os.PathLike):
+        return Path(source)
+    if not isinstance(source, str):
+        raise ValueError(f"source must be a path or the document text (str), not {type(source).__name__}")
+    if not source or "\x00" in source or len(source) >= 4096:
+        return None
+    try:
+        if os.path.isfile(source):
+            return Path(source)
+    except (OSError, ValueError):
+        return None
+    one_line = source.strip()
+    if "\n" in one_line or len(one_line) > 1024 or any(ch in _SENTENCE_PUNCT for ch in one_line):
+        return None
+    if Path(one_line).suffix.lower() in PATH_LIKE_SUFFIXES or "/" in one_line or "\\" in one_line:
+        return Path(one_line)
+    return None
