@@ -24,23 +24,75 @@ class Code(str, Enum):
     UNSUPPORTED_TYPE = "E007"
     BINARY_FILE = "E008"
     READ_FAILED = "E009"
+    NOT_REGULAR_FILE = "E010"  # a FIFO, a device, a socket (or a link to one): never opened
+    TIME_BUDGET = "E011"  # the document ran past the per-document time budget and was stopped
+    SIZE_BUDGET = "E012"  # the document's text is over the per-document size budget
+    ENCRYPTED_DOCX = "E013"  # a password-protected Word file (an OLE container holding EncryptedPackage)
     # corpus (E1xx)
     CORPUS_MISSING = "E101"
     CORPUS_CORRUPT = "E102"
     CORPUS_SOURCE_MISSING = "E103"
     CORPUS_SOURCE_BAD = "E104"
     LAW_NOT_FOUND = "E105"
+    CORPUS_LOCKED = "E106"  # another process (a `corpus build`) holds the index's write lock
     # arguments and manifests (E2xx)
     BAD_KIND = "E201"
     BAD_DATE = "E202"
     BAD_MANIFEST = "E203"
     BAD_DATASET = "E204"
+    BAD_SETTING = "E205"  # an environment setting (NORMCHECK_MAX_BYTES, ...) or option value is invalid
+    # output (E4xx)
+    OUTPUT_UNWRITABLE = "E401"
+    OUTPUT_IS_DIR = "E402"
+    DISK_FULL = "E403"
+    OUTPUT_LOCKED = "E404"  # another run is writing the same --out
+    OUTPUT_CONFLICT = "E405"  # the output cannot hold what was asked (one .docx for several documents)
     # models (E3xx)
     MODEL_MISSING = "E301"
     MODEL_UNSAFE = "E302"
+    EXTRA_MISSING = "E303"  # an optional dependency group (pip extra) is not installed: [ml] for models
     # internal (E9xx): a bug in normcheck; the document is reported, the batch goes on
     BAD_DATA = "E901"  # a packaged or user-supplied data table (authority rules, signals) is invalid
+    WORKER_DIED = "E998"  # the worker process checking the document died (killed, out of memory, crashed)
     INTERNAL = "E999"
+
+
+#: For each code: (cause, fix), the text docs/reliability.md lists and tools may show.
+EXPLAIN: dict[Code, tuple[str, str]] = {
+    Code.FILE_NOT_FOUND: ("the path does not exist", "check the path"),
+    Code.EMPTY_FILE: ("the file is empty or only whitespace", "give the document's text"),
+    Code.UNDECODABLE: ("the bytes are not UTF-8, GB18030/GBK or UTF-16", "save the file as UTF-8"),
+    Code.TOO_LARGE: ("the file is over NORMCHECK_MAX_BYTES (default 20 MB)", "split it, or raise the limit"),
+    Code.BAD_DOCX: ("not a valid .docx package", "open it in Word and save as .docx"),
+    Code.ZIP_BOMB: (".docx members unpack far beyond the size limit", "refused; re-save the document"),
+    Code.UNSUPPORTED_TYPE: ("a format normcheck does not read (.doc, .pdf, .wps, .docm, ...)",
+                            "save it as .docx or .txt"),
+    Code.BINARY_FILE: ("binary data (PDF, image, program, NUL bytes)", "give a .txt, .md or .docx"),
+    Code.READ_FAILED: ("the operating system refused the read (permissions, I/O error)",
+                       "check the file's permissions"),
+    Code.NOT_REGULAR_FILE: ("a FIFO, device or socket (or a link to one): reading it could hang forever",
+                            "give a regular file"),
+    Code.TIME_BUDGET: ("the document ran past the per-document time budget",
+                       "raise --timeout / NORMCHECK_DOC_TIMEOUT, or split the document"),
+    Code.SIZE_BUDGET: ("the document's text is over the per-document size budget",
+                       "raise NORMCHECK_MAX_BYTES, or split the document"),
+    Code.ENCRYPTED_DOCX: ("a password-protected Word file", "remove the password in Word and save again"),
+    Code.CORPUS_MISSING: ("no corpus index at the path", "run `normcheck corpus build`"),
+    Code.CORPUS_CORRUPT: ("the index is not a readable normcheck index of this schema",
+                          "run `normcheck corpus build` again"),
+    Code.CORPUS_LOCKED: ("another process holds the index's write lock (a `corpus build` running?)",
+                         "wait for it to finish, then run again"),
+    Code.BAD_SETTING: ("an environment setting or option has an invalid value", "fix the value named"),
+    Code.OUTPUT_UNWRITABLE: ("the output path cannot be written (permissions, read-only, missing folder)",
+                             "choose a writable --out"),
+    Code.OUTPUT_IS_DIR: ("--out names a folder where a file is needed", "give a file name"),
+    Code.DISK_FULL: ("no space left on the output's file system",
+                     "free space, then run again with --resume (nothing checked is lost)"),
+    Code.OUTPUT_LOCKED: ("another normcheck run is writing the same --out", "wait for it, or choose another --out"),
+    Code.OUTPUT_CONFLICT: ("the output cannot hold what was asked", "follow the message (e.g. give a folder)"),
+    Code.WORKER_DIED: ("the worker process died while checking the document (out of memory, killed)",
+                       "run it alone; report it if it repeats"),
+}
 
 
 class NormcheckError(Exception):

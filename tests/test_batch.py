@@ -28,7 +28,7 @@ def make_tree(root: Path, n: int = 6) -> list[Path]:
         p = sub / f"doc{i:02d}.txt"
         p.write_text(f"某市测试办法{i}\n第一条　测试内容{i}。" + ("处以罚款。" if i % 3 == 0 else ""), encoding="utf-8")
         files.append(p)
-    (root / "b" / "ignore.pdf").write_text("x")
+    (root / "b" / "ignore.xyz").write_text("x")  # an unknown suffix is left out (a .pdf is kept: issue 17)
     (root / ".hidden").mkdir()
     (root / ".hidden" / "x.txt").write_text("x")
     return files
