@@ -241,3 +241,20 @@ def test_public_verbs_stay_callable_after_the_pipeline_ran() -> None:
     assert callable(normcheck.segment) and callable(normcheck.read) and callable(normcheck.check)
     assert normcheck.segment("第一条　甲。\n第二条　乙。").clause("第二条").number == 2
 
+
+
+@pytest.mark.parametrize("heading", ["第三章 教育内容、对象与形式", "第三章 权利，义务", "第三章\u2002附则",
+                                     "第三章\u3000附则"])
+def test_headings_with_commas_and_odd_spaces_are_headings(heading: str) -> None:
+    """Issue 17: a chapter title with 、/， or an en space became a fake 款 and a false "缺少第三章"."""
+    doc = segment_text(f"第一章 总则\n第一条 甲。\n第二章 乙\n第二条 乙。\n{heading}\n第三条 自公布之日起施行。")
+    chapters = [n for n in doc.root.walk() if n.kind == NodeKind.CHAPTER]
+    assert [c.number for c in chapters] == [1, 2, 3]
+    assert drafting_issues(doc) == []
+    art = doc.clause("第二条")
+    assert art is not None and "第三章" not in doc.node_text(art)
+
+
+def test_sentence_after_chapter_label_is_not_a_heading() -> None:
+    doc = segment_text("第一条 甲。\n第二章 规定的事项：由市人民政府决定。\n第二条 乙。")
+    assert not [n for n in doc.root.walk() if n.kind == NodeKind.CHAPTER]

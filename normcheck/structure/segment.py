@@ -97,7 +97,7 @@ def _classify(text: str, s: int, e: int, md: bool) -> _Line:
             level = len(m.group(1))
             rest = m.group(2).strip()
             h = _HEADING_RE.match(rest)
-            if h and (h.group(3) is None or not _PUNCT_RE.search(h.group(3) or "")):
+            if h and (h.group(3) is None or not _HEADING_STOP_RE.search(h.group(3) or "")):
                 return _Line(s, e, "heading", _num(h.group(1)), label=f"第{h.group(1)}{h.group(2)}",
                              head_kind=_HEAD_KIND[h.group(2)], heading=_SPACE_RE.sub("", h.group(3) or ""))
             if level == 1:
@@ -112,7 +112,7 @@ def _classify(text: str, s: int, e: int, md: bool) -> _Line:
     ch = line[0]
     if ch == "第":
         h = _HEADING_RE.match(line)
-        if h and len(line) <= 60 and not _PUNCT_RE.search(h.group(3) or ""):
+        if h and len(line) <= 60 and not _HEADING_STOP_RE.search(h.group(3) or ""):
             return _Line(s, e, "heading", _num(h.group(1)), label=f"第{h.group(1)}{h.group(2)}",
                          head_kind=_HEAD_KIND[h.group(2)], heading=_SPACE_RE.sub("", h.group(3) or ""))
         a = _ARTICLE_RE.match(line)
