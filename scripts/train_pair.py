@@ -174,7 +174,7 @@ def main() -> None:
     t0 = time.perf_counter()
     builder = load_builder(ROOT / "eval", "inconsistency")
     if builder is None:
-        sys.exit("eval/inconsistency/build.py is missing")
+        sys.exit("the inconsistency builder (normcheck/evaluation/builders/inconsistency.py) is missing")
     bench = builder.build_records(a.corpus)
     bench_dir = a.data_dir / "benchmark"
     builder.write_splits(bench, bench_dir)

@@ -82,7 +82,7 @@ def test_missing_default_corpus_says_how_to_build(app: typer.Typer, tmp_path: Pa
 
 def test_no_path_checks_the_sample(app: typer.Typer) -> None:
     if check_cmd.sample_draft() is None:
-        pytest.skip("examples/sample_draft.txt not present")
+        pytest.skip("normcheck/data/sample_draft.txt not present")
     r = CliRunner().invoke(app, ["check", "-q"])
     assert r.exit_code == 0, r.output
     line = json.loads(next(x for x in r.stdout.splitlines() if x.startswith("{")))

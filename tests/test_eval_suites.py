@@ -46,9 +46,10 @@ def test_amended_and_noise_floor_builders(mini: Path, tmp_path: Path) -> None:
 def test_run_suites_skips_missing_builders(mini: Path, tmp_path: Path) -> None:
     ed = tmp_path / "eval"
     (ed / "nf").mkdir(parents=True)
-    (ed / "nf" / "build.py").write_text((REPO / "eval" / "noise_floor" / "build.py").read_text(encoding="utf-8"),
-                                        encoding="utf-8")
+    builder = REPO / "normcheck" / "evaluation" / "builders" / "noise_floor.py"
+    (ed / "nf" / "build.py").write_text(builder.read_text(encoding="utf-8"), encoding="utf-8")
     assert load_builder(ed, "missing") is None
+    assert load_builder(ed, "nf") is not None  # a checkout's eval/<suite>/build.py is a suite too
     res = run_suites(["noise_floor", "authority"], corpus_root=mini, build_dir=tmp_path / "b",
                      eval_dir=REPO / "eval", n_resamples=0, limit=0)
     assert "authority" in res["skipped"] or "authority" in res["reports"]

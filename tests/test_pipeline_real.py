@@ -13,7 +13,7 @@ import normcheck
 from normcheck.types.findings import FindingType
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "examples" / "sample_draft.txt"
+SAMPLE = REPO / "normcheck" / "data" / "sample_draft.txt"
 
 pytestmark = pytest.mark.corpus
 

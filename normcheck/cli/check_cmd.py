@@ -15,13 +15,10 @@ FORMATS = ("jsonl", "csv", "html", "docx")
 
 def sample_draft() -> Path | None:
     """The embedded sample draft checked when no PATH is given."""
-    from normcheck.paths import repo_root
+    from normcheck.paths import data_file
 
-    for p in (Path(__file__).resolve().parent.parent / "data" / "sample_draft.txt",
-              repo_root() / "examples" / "sample_draft.txt"):
-        if p.is_file():
-            return p
-    return None
+    p = data_file("sample_draft.txt")
+    return p if p.is_file() else None
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -60,7 +57,7 @@ def register(app: typer.Typer) -> None:
         if not inputs and manifest is None:
             sample = sample_draft()
             if sample is None:
-                raise _fail("no PATH given and the sample draft examples/sample_draft.txt is missing")
+                raise _fail("no PATH given and the packaged sample draft (normcheck/data/sample_draft.txt) is missing")
             inputs = [str(sample)]
         if manifest is not None and not manifest.is_file():
             raise _fail(f"[E203] no such manifest: {manifest}")

@@ -42,7 +42,7 @@ def eval_command(
 
     from normcheck.evaluation import evaluate
     from normcheck.evaluation.report import render_markdown
-    from normcheck.evaluation.suites import SUITES, render_table, run_suites
+    from normcheck.evaluation.suites import available_suites, render_table, run_suites
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    console=Console(stderr=True), disable=quiet)
@@ -59,9 +59,10 @@ def eval_command(
     try:
         bar.start()
         if suite is not None:
-            names = list(SUITES) if suite == "all" else [suite]
-            if any(n not in SUITES for n in names):
-                _fail(f"unknown suite {suite!r}; use one of: {', '.join(SUITES)}, all")
+            known = available_suites()
+            names = list(known) if suite == "all" else [suite]
+            if any(n not in known for n in names):
+                _fail(f"unknown suite {suite!r}; use one of: {', '.join(known)}, all")
             from normcheck.paths import default_corpus_sources
 
             src = corpus_src or next(iter(default_corpus_sources()), None)

@@ -1,4 +1,4 @@
-"""The committed registry of facts about laws (``corpora/registry.csv``): names, aliases, levels,
+"""The committed registry of facts about laws (``normcheck/data/registry.csv``): names, aliases, levels,
 issuers, regions, version dates, status, repeal dates and successors, each row citing its source.
 
 Facts only, never law text. Rows cover laws that are absent from the corpus (the nine civil laws
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from normcheck.errors import Code, CorpusError
-from normcheck.paths import repo_root
+from normcheck.paths import data_file
 from normcheck.types.law import Level, Status
 
 REGISTRY_COLUMNS = ("name", "aliases", "level", "issuer", "region", "city", "versions", "valid_from",
@@ -41,7 +41,7 @@ class RegistryEntry:
 
 
 def default_registry_path() -> Path:
-    return repo_root() / "corpora" / "registry.csv"
+    return data_file("registry.csv")
 
 
 def _date(value: str, path: Path, line: int) -> str | None:
@@ -55,7 +55,7 @@ def _date(value: str, path: Path, line: int) -> str | None:
 
 
 def load_registry(path: Path | None = None) -> list[RegistryEntry]:
-    """Read and validate a registry CSV (default: the committed ``corpora/registry.csv``).
+    """Read and validate a registry CSV (default: the packaged ``normcheck/data/registry.csv``).
 
     A missing default registry yields ``[]``; a malformed one raises ``CorpusError`` (E104).
     """

@@ -1,7 +1,14 @@
-"""Benchmark suites under ``eval/<suite>/build.py`` (interface in ``eval/README.md``): build, run, tabulate."""
+"""Benchmark suites: build, run, tabulate (builder interface in ``eval/README.md``).
+
+Builders live in the package, one module each under :mod:`normcheck.evaluation.builders`, so an
+installed wheel can build every built-in suite. Inside a source checkout, any ``eval/<suite>/build.py``
+adds a suite too (a new suite can start there before it moves into the package); a packaged builder
+wins over a checkout file of the same name.
+"""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import random
 import sys
@@ -12,14 +19,20 @@ from typing import Any
 
 from normcheck.evaluation.dataset import load_dataset
 
-SUITES = ("citations", "amended", "noise_floor", "authority", "inconsistency")
+#: The suites whose builders ship with the package, in table order.
+BUILTIN_SUITES = ("citations", "amended", "noise_floor", "authority", "inconsistency")
+#: Kept for importers: the packaged suites. :func:`available_suites` adds a checkout's ``eval/<suite>/``.
+SUITES = BUILTIN_SUITES
 DEFAULT_MAX_DOCS = 60
+_BUILDERS = "normcheck.evaluation.builders"
 
 
-def default_eval_dir() -> Path:
-    from normcheck.paths import repo_root
+def default_eval_dir() -> Path | None:
+    """``eval/`` of the source checkout the package is imported from; None for an installed wheel."""
+    from normcheck.paths import source_checkout
 
-    return repo_root() / "eval"
+    root = source_checkout()
+    return root / "eval" if root is not None and (root / "eval").is_dir() else None
 
 
 def default_build_dir() -> Path:
@@ -28,9 +41,27 @@ def default_build_dir() -> Path:
     return normcheck_home() / "eval"
 
 
-def load_builder(eval_dir: Path, suite: str) -> ModuleType | None:
-    """Import ``eval/<suite>/build.py`` by path; None when the suite has no builder yet."""
-    path = eval_dir / suite / "build.py"
+def _eval_dir(eval_dir: Path | None) -> Path | None:
+    return eval_dir if eval_dir is not None else default_eval_dir()
+
+
+def available_suites(eval_dir: Path | None = None) -> tuple[str, ...]:
+    """The packaged suites, then (sorted) every ``<eval_dir>/<suite>/build.py`` that adds a new name;
+    ``eval_dir`` defaults to the checkout's ``eval/`` (none for an installed wheel)."""
+    ed = _eval_dir(eval_dir)
+    extra = sorted(p.parent.name for p in ed.glob("*/build.py")) if ed is not None and ed.is_dir() else []
+    return BUILTIN_SUITES + tuple(n for n in extra if n not in BUILTIN_SUITES)
+
+
+def load_builder(eval_dir: Path | None, suite: str) -> ModuleType | None:
+    """The builder module of ``suite``: the packaged one (``normcheck.evaluation.builders.<suite>``),
+    else ``<eval_dir>/<suite>/build.py`` imported by path; None when the suite has no builder."""
+    if suite in BUILTIN_SUITES:
+        return importlib.import_module(f"{_BUILDERS}.{suite}")
+    ed = _eval_dir(eval_dir)
+    if ed is None:
+        return None
+    path = ed / suite / "build.py"
     if not path.is_file():
         return None
     name = f"normcheck_eval_suite_{suite}"
@@ -45,16 +76,16 @@ def load_builder(eval_dir: Path, suite: str) -> ModuleType | None:
 
 def build_suite(suite: str, corpus_root: Path, *, eval_dir: Path | None = None, build_dir: Path | None = None,
                 force: bool = False) -> dict[str, Path]:
-    """Build one suite's dev/test files (cached: rebuilt when missing, older than build.py, or forced)."""
-    if suite not in SUITES:
-        raise ValueError(f"unknown suite {suite!r}; use one of {', '.join(SUITES)} or all")
-    ed = eval_dir or default_eval_dir()
-    mod = load_builder(ed, suite)
-    if mod is None:
-        raise FileNotFoundError(f"eval/{suite}/build.py does not exist yet")
+    """Build one suite's dev/test files (cached: rebuilt when missing, older than the builder, or forced)."""
+    names = available_suites(eval_dir)
+    if suite not in names:
+        raise ValueError(f"unknown suite {suite!r}; use one of {', '.join(names)} or all")
+    mod = load_builder(eval_dir, suite)
+    if mod is None:  # pragma: no cover - listed suites always have a builder
+        raise FileNotFoundError(f"suite {suite!r} has no builder")
     out = (build_dir or default_build_dir()) / suite
     files = {s: out / f"{s}.jsonl" for s in ("dev", "test")}
-    src = ed / suite / "build.py"
+    src = Path(str(mod.__file__))
     if not force and all(p.is_file() and p.stat().st_mtime >= src.stat().st_mtime for p in files.values()):
         return files
     return dict(mod.build(Path(corpus_root), out))
@@ -80,17 +111,16 @@ def run_suites(names: list[str], *, corpus_root: Path, corpus: str | None = None
 
     if split not in ("dev", "test"):
         raise ValueError(f"split must be dev or test, got {split!r}")
-    ed = eval_dir or default_eval_dir()
     rows: list[dict[str, Any]] = []
     reports: dict[str, Any] = {}
     skipped: dict[str, str] = {}
     for suite in names:
-        mod = load_builder(ed, suite)
+        mod = load_builder(eval_dir, suite)
         if mod is None:
-            skipped[suite] = f"not built yet (no eval/{suite}/build.py)"
+            skipped[suite] = f"not built yet (no builder: normcheck/evaluation/builders/ or eval/{suite}/build.py)"
             continue
         try:
-            files = build_suite(suite, corpus_root, eval_dir=ed, build_dir=build_dir, force=force_build)
+            files = build_suite(suite, corpus_root, eval_dir=eval_dir, build_dir=build_dir, force=force_build)
         except Exception as e:  # a broken builder must not hide the other suites
             skipped[suite] = f"build failed: {type(e).__name__}: {e}"
             continue

@@ -1,6 +1,6 @@
 """Pair datasets: JSONL of ``{text_a, text_b, label}`` records (``group``, ``split`` optional), a
 folder of ``train/dev/test.jsonl`` such records, or a folder built by the inconsistency benchmark
-builder (``eval/inconsistency/build.py``: documents whose 第二条 restates a corpus paragraph; the
+builder (``normcheck.evaluation.builders.inconsistency``: documents whose 第二条 restates a corpus paragraph; the
 superior paragraph is read back from the corpus source).
 
 Splits are by a hash of ``group`` (the superior article's id, else ``text_b``), so that no superior

@@ -7,6 +7,7 @@ Documents: the latest dated version of each regulation in the DLC local-regulati
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from normcheck.corpus.lawfiles import list_law_files, versions_by_title
 from normcheck.evaluation.dataset import write_splits
@@ -19,7 +20,7 @@ MAX_DOCS = 40
 
 
 def build(corpus_root: Path, out_dir: Path) -> dict[str, Path]:
-    records = []
+    records: list[dict[str, Any]] = []
     for (region, title), files in versions_by_title(list_law_files(corpus_root)).items():
         if region is None:
             continue

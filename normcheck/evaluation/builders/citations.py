@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 from normcheck.corpus.lawfiles import LawFile, list_law_files, parse_articles, versions_by_title
 from normcheck.corpus.versions import align_articles
@@ -67,7 +68,7 @@ def build(corpus_root: Path, out_dir: Path) -> dict[str, Path]:
             align_cache[key] = {(m.old_number, m.old_suffix): m.status for m in align_articles(a, b)}
         return align_cache[key].get(art)
 
-    records = []
+    records: list[dict[str, Any]] = []
     for (region, title), versions in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         if region is None:
             continue
@@ -92,8 +93,7 @@ def build(corpus_root: Path, out_dir: Path) -> dict[str, Path]:
                         st = status(then, now, num)
                         if st is None:
                             continue  # the cited article is not in the version of the day: not ours to judge
-                        pos = st != "same"
-                        outcome = "positive" if pos else "negative"
+                        outcome = "positive" if st != "same" else "negative"
                         note = f"{cited} {article_label(*num)}: {st} from {then.date} to {now.date}"
                 if outcome is None:
                     continue
