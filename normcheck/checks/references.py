@@ -13,17 +13,15 @@
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from normcheck.checks import CheckContext, register
-from normcheck.knowledge import confidence, penalties, reference_rules
 from normcheck.cite import _PROVINCES, ArticleRef, Citation, InternalReference, LawCitation, find_citations
+from normcheck.knowledge import confidence, penalties, reference_rules
 from normcheck.resolve import Resolution, resolve_citations
 from normcheck.text.numerals import article_label, int_to_cn
 from normcheck.types.document import Document, Node, NodeKind
@@ -179,8 +177,8 @@ def _internal_findings(doc: Document, c: InternalReference) -> list[Finding]:
             target = by_key.get((ref.article, ref.suffix))
             if target is None:
                 out.append(_finding(
-                    FindingType.INVALID_REFERENCE, c, Severity.MEDIUM, _CONF["self_law_missing_article"] if c.form == "self_law"
-                    else _CONF["missing_article"],
+                    FindingType.INVALID_REFERENCE, c, Severity.MEDIUM,
+                    _CONF["self_law_missing_article"] if c.form == "self_law" else _CONF["missing_article"],
                     f"内部引用{c.word}{article_label(ref.article, ref.suffix)}指向不存在的条文（本文件共"
                     f"{int_to_cn(last)}条）", [ev_doc], {"reason": "missing_article", "ref": ref.label},
                     ref.start, ref.end))
@@ -304,8 +302,8 @@ def _law_findings(doc: Document, c: LawCitation, res: Resolution, corpus: Any) -
         msg += f"，是否指《{sug[0]}》？" if typo else "（可能未收录，请人工核对名称）"
         out.append(_finding(
             FindingType.INVALID_REFERENCE, c, Severity.MEDIUM if typo else Severity.LOW,
-            _CONF["law_not_found_typo"] if typo else _CONF["law_not_found"], msg, [], {"reason": "law_not_found", "suggestions": sug,
-                                              "similarity": round(ratio, 3)}))
+            _CONF["law_not_found_typo"] if typo else _CONF["law_not_found"], msg, [],
+            {"reason": "law_not_found", "suggestions": sug, "similarity": round(ratio, 3)}))
         return out
     if res.status != "resolved" or res.law is None:
         return out
