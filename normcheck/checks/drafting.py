@@ -9,21 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from normcheck.checks import CheckContext, register
+from normcheck.knowledge import confidence
 from normcheck.text.numerals import int_to_cn
 from normcheck.types.document import Document, Node, NodeKind
 from normcheck.types.findings import Finding, FindingType, Severity
 
 BASIS = "立法技术规范"
 
-#: Confidence per issue code: numbering facts are certain; a missing 施行 date may sit elsewhere
-#: (e.g. in the issuing notice), so it is less sure.
-CONFIDENCE = {
-    "numbering_gap": 0.95,
-    "numbering_duplicate": 0.95,
-    "numbering_order": 0.9,
-    "malformed_item": 0.8,
-    "missing_effective_date": 0.7,
-}
+#: Confidence per issue code (data/confidence.json): numbering facts are certain; a missing 施行 date may
+#: sit elsewhere (e.g. in the issuing notice), so it is less sure.
+CONFIDENCE = confidence("drafting")["by_code"]
 
 @dataclass(frozen=True, slots=True)
 class DraftingIssue:
@@ -150,7 +145,7 @@ def check_drafting(ctx: CheckContext) -> list[Finding]:
             start=issue.start,
             end=issue.end,
             severity=Severity.LOW,
-            confidence=CONFIDENCE.get(issue.code, 0.8),
+            confidence=CONFIDENCE.get(issue.code, confidence("drafting")["default"]),
             message=issue.message,
             basis=BASIS,
             rule=f"drafting.{issue.code}",

@@ -25,6 +25,7 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
+from normcheck.knowledge import penalties, severities
 from normcheck.types.document import Document, Node, NodeKind
 from normcheck.types.findings import ClauseResult, Finding, Result
 
@@ -34,6 +35,16 @@ class Feature:
     name: str
     weight: float
     keywords: tuple[str, ...]
+
+
+def _keywords(f: dict[str, Any]) -> tuple[str, ...]:
+    """A feature's keywords: listed, or ``"keywords_from": "penalties"`` for the penalty catalogue's
+    rank keywords (data/penalties.json)."""
+    if "keywords" in f:
+        return tuple(f["keywords"])
+    if f["keywords_from"] != "penalties":
+        raise ValueError(f"keywords_from must be 'penalties', not {f['keywords_from']!r}")
+    return penalties().keywords("rank")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +63,8 @@ class RankParams:
         try:
             knots = tuple((float(x), float(y)) for x, y in d["calibration"]["knots"])
             params = cls(
-                severity_weight={k: float(v) for k, v in d["severity_weight"].items()},
-                features=tuple(Feature(str(f["name"]), float(f["weight"]), tuple(f["keywords"]))
-                               for f in d["features"]),
+                severity_weight={k: float(v) for k, v in d.get("severity_weight", severities().weights).items()},
+                features=tuple(Feature(str(f["name"]), float(f["weight"]), _keywords(f)) for f in d["features"]),
                 prior_cap=float(d["prior_cap"]),
                 knots=knots,
                 top_k=int(d["document"]["top_k"]),

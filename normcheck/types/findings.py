@@ -32,7 +32,10 @@ class Severity(str, Enum):
 
     @property
     def weight(self) -> float:
-        return {"high": 1.0, "medium": 0.6, "low": 0.3}[self.value]
+        # data/severities.json; imported here, not at the top: types/ import nothing of ours at load time
+        from normcheck.knowledge import severities
+
+        return severities().weights[self.value]
 
 
 @dataclass(frozen=True, slots=True)

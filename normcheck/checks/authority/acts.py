@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from normcheck.knowledge import penalties, units
 from normcheck.knowledge.authority import ACTS, Signals, signals
 from normcheck.text.numerals import cn_to_int
 
 _DELIMS = "。；;\n"
 _SUB_DELIMS = "，,：:。；;\n"
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)"
-_MONEY_RE = re.compile(_NUM + r"\s*(亿元|万元|元)")
+_MONEY = units().money()  # data/units.json: unit -> yuan
+_MONEY_RE = re.compile(_NUM + r"\s*(" + "|".join(sorted(_MONEY, key=len, reverse=True)) + ")")
 _MULT_RE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+|半)\s*倍")
 # Families whose signals, in a sentence that ends "…的", describe an offence rather than set anything.
 _DESCRIPTIVE_FAMILIES = ("license", "obligation", "fee")
@@ -99,7 +101,7 @@ def parse_money(text: str) -> list[tuple[float, int, int]]:
             val = _num(m.group(1))
         except ValueError:
             continue
-        unit = {"元": 1, "万元": 10_000, "亿元": 100_000_000}[m.group(2)]
+        unit = _MONEY[m.group(2)]
         out.append((val * unit, m.start(), m.end()))
     return out
 
@@ -219,7 +221,7 @@ def _classify(text: str, family: str, type_: str, basis: str, span: tuple[int, i
         if _is_offence_description(text[fs:_next_sub_end(text, end, fe)]):
             reason = "describes an offence"
     lo = hi = mlo = mhi = None
-    if family == "penalty" and type_ == "罚款":
+    if family == "penalty" and type_ == penalties().fine_type:
         lo, hi, mlo, mhi = parse_fine(text[_sub_start(text, start, fs):start])
     return Act(family=family, type=type_, start=start, end=end, text=text[start:end], sets=not reason,
                reason=reason, basis=basis, deferred=defers, amount_min=lo, amount_max=hi,

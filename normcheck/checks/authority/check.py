@@ -14,6 +14,7 @@ from typing import Any
 
 from normcheck.checks import CheckContext, register
 from normcheck.checks.authority.acts import Act, analyze_clause
+from normcheck.knowledge import confidence, message, penalties
 from normcheck.knowledge.authority import AuthorityTables, Rule, authority_tables
 from normcheck.text.numerals import int_to_cn
 from normcheck.types.document import CLAUSE_KINDS, Document, Node
@@ -31,7 +32,7 @@ FAMILY_TYPE = {
 }
 _FAMILY_CN = {"penalty": "行政处罚", "license": "行政许可", "compulsion": "行政强制", "reserved": "法律保留事项",
               "obligation": "减损权利或增加义务的规范", "fee": "收费"}
-_CONFIDENCE = {"forbidden": 0.85, "conditional": 0.5, "limited": 0.7}
+_CONFIDENCE = confidence("authority")  # data/confidence.json
 _LOWER = {Severity.HIGH: Severity.MEDIUM, Severity.MEDIUM: Severity.LOW, Severity.LOW: Severity.LOW}
 #: Generic obligation wording (应当/不得 on citizens) is worth a look, never an alarm on its own.
 _WEAK_TYPES = {"义务": Severity.LOW}
@@ -75,13 +76,13 @@ def _fine_check(act: Act, ctx: CheckContext, tables: AuthorityTables) -> tuple[S
         return None
     if act.amount_max is None:
         if act.multiple_max is not None:
-            note = f"按倍数设定罚款，无法与{lim.region}规章罚款限额（{lim.general}元/{lim.special}元）比较"
+            note = message("authority.fine_multiple", region=lim.region, general=lim.general, special=lim.special)
             return Severity.LOW, note, {"fine_limit": lim.basis, "limit_source": lim.source}
         return None
     if act.amount_max <= lim.general:
         return None
     sev = Severity.MEDIUM if act.amount_max <= lim.special else Severity.HIGH
-    extra = (f"罚款上限{act.amount_max:g}元超过{lim.basis}规定的规章罚款限额{lim.general}元"
+    extra = (message("authority.fine_over", amount=act.amount_max, basis=lim.basis, general=lim.general)
              + (f"（{lim.special_matters}方面可至{lim.special}元）" if act.amount_max <= lim.special
                 else f"及特定事项限额{lim.special}元"))
     return sev, extra, {"fine_limit": lim.basis, "limit_source": lim.source, "limit_general": lim.general,
@@ -96,23 +97,22 @@ def _decide(act: Act, kind: Level, ctx: CheckContext, tables: AuthorityTables
     details: dict[str, Any] = {"table_row": rule.id}
     extra = ""
     sev = Severity(rule.severity)
-    conf = _CONFIDENCE[rule.outcome]
+    conf = _CONFIDENCE["by_outcome"][rule.outcome]
     if rule.outcome == "limited":
-        if act.type != "罚款" or kind not in (Level.PROVINCIAL_RULE, Level.MUNICIPAL_RULE):
+        if act.type != penalties().fine_type or kind not in (Level.PROVINCIAL_RULE, Level.MUNICIPAL_RULE):
             return None
         got = _fine_check(act, ctx, tables)
         if got is None:
             return None
         sev, extra, more = got
         details.update(more)
-        details["relied_on"] = ("省级人大常委会规定的规章罚款限额；若法律、法规已对该行为规定罚款，"
-                                "规章可在其幅度内作具体规定（行政处罚法第十四条第一款），请核对上位法")
+        details["relied_on"] = message("authority.fine_relied_on")
     if act.type in _WEAK_TYPES:
         sev = min(sev, _WEAK_TYPES[act.type], key=lambda s: s.weight)
-        conf = min(conf, 0.3)
+        conf = min(conf, _CONFIDENCE["weak_type_cap"])
     if act.deferred:
         sev = _LOWER[sev]
-        conf *= 0.6
+        conf *= _CONFIDENCE["deferred_factor"]
         details["deferred"] = "条款规定“法律、法规另有规定的，从其规定”"
     return rule, sev, conf, extra, details
 

@@ -28,6 +28,7 @@ from normcheck.checks.consistency.retrieve import (
     with_coverage,
 )
 from normcheck.types.document import Document, Node
+from normcheck.knowledge import comparison, confidence
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
 from normcheck.types.law import Article, Law, LawVersion, Level
 
@@ -91,11 +92,7 @@ def _cited_articles(doc: Document, corpus: Any, citations: list[Any], *, as_of: 
 
 #: Wording shared by most penalty and procedure clauses of any law: it says nothing about which
 #: provision a clause restates, so it is left out when checking that a clause is clearly aligned.
-_BOILERPLATE_RE = re.compile(
-    r"违反本(?:法|条例|办法|规定|细则|决定)(?:第[^，。；]{1,16}?条(?:第[^，。；]{1,6}款)?)?(?:的)?规定(?:的)?|"
-    r"责令(?:其)?(?:限期)?改正|逾期(?:不|未)改正的|构成犯罪的[，,]?依法追究刑事责任|有下列(?:行为|情形)之一的|"
-    r"[由对]?[^，。；]{0,16}(?:部门|机关|机构)(?:按照职责|依据职权)?|处以?|[以上下]{2}|的?罚款|没收违法所得|"
-    r"[零〇一二两三四五六七八九十百千万\d]+(?:元|倍|日|个月|年)")
+_BOILERPLATE_RE = comparison().patterns["alignment_boilerplate"]  # data/comparison.json
 
 
 def _informative_coverage(body: str, superior: str) -> tuple[float, int]:
@@ -139,12 +136,13 @@ def _marked(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _confidence(al: Alignment, diffs: list[Difference]) -> float:
     """A heuristic probability that a reviewer agrees (not yet calibrated on labelled outcomes)."""
-    base = 0.55 + 0.4 * min(1.0, max(0.0, (al.coverage - MIN_COVERAGE) / (1.0 - MIN_COVERAGE)))
+    c = confidence("consistency")  # data/confidence.json
+    base = c["base"] + c["coverage_gain"] * min(1.0, max(0.0, (al.coverage - MIN_COVERAGE) / (1.0 - MIN_COVERAGE)))
     if al.source == "citation":
-        base += 0.05
+        base += c["cited_bonus"]
     if any(d.kind.value in ("number", "fine_range", "modality") for d in diffs):
-        base += 0.05
-    return round(min(0.97, base), 4)
+        base += c["concrete_bonus"]
+    return round(min(c["cap"], base), 4)
 
 
 def _finding(doc: Document, node: Node, body: str, offset: int, al: Alignment,

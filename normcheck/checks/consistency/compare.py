@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from enum import Enum
 
+from normcheck.knowledge import comparison, message, modals, penalties, units
 from normcheck.text.numerals import cn_to_int
 from normcheck.types.findings import Severity
 
@@ -97,29 +98,14 @@ class Difference:
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _NUM = rf"(?:\d+(?:\.\d+)?(?:万|亿)?|[{_CN_NUM}]+)"
-_UNIT = r"(?:个工作日|工作日|个月|个小时|小时|周岁|万元|亿元|元|日|天|周|月|年|岁|倍|%|％|次|人|名|户|家)"
+_UNIT = units().alternation  # data/units.json
 _QTY_RE = re.compile(rf"(?P<pct>百分之[{_CN_NUM}点\d.]+)|(?P<num>{_NUM})(?P<unit>{_UNIT})")
-_BEFORE_BOUND = re.compile(r"(不得超过|不超过|不多于|最多|最高|至多|不少于|不低于|至少|最低|年满|不满|未满|"
-                           r"不足|低于|超过|高于|满)$")
-_AFTER_BOUND = re.compile(r"^(以上|以下|以内|之内|内|以外)")
+_BEFORE_BOUND = units().before_regex()
+_AFTER_BOUND = units().after_regex()
 
-_UNIT_BASE: dict[str, tuple[str, float]] = {
-    "元": ("money", 1.0), "万元": ("money", 1e4), "亿元": ("money", 1e8),
-    "日": ("time", 1.0), "天": ("time", 1.0), "工作日": ("time", 1.4), "个工作日": ("time", 1.4),
-    "周": ("time", 7.0), "个月": ("time", 30.0), "月": ("time", 30.0), "年": ("time", 365.0),
-    "小时": ("time", 1 / 24), "个小时": ("time", 1 / 24),
-    "周岁": ("age", 1.0), "岁": ("age", 1.0), "倍": ("times", 1.0), "%": ("percent", 1.0),
-    "％": ("percent", 1.0), "次": ("count", 1.0), "人": ("count", 1.0), "名": ("count", 1.0),
-    "户": ("count", 1.0), "家": ("count", 1.0),
-}
-_BOUND_CANON = {
-    "以上": "ge", "不少于": "ge", "不低于": "ge", "至少": "ge", "最低": "ge", "年满": "ge", "满": "ge",
-    "超过": "gt", "高于": "gt",
-    "以下": "le", "不超过": "le", "不得超过": "le", "不多于": "le", "最多": "le", "最高": "le",
-    "至多": "le", "以内": "le", "之内": "le", "内": "le",
-    "不满": "lt", "未满": "lt", "不足": "lt", "低于": "lt", "以外": "gt",
-}
-_BOUND_CN = {"ge": "以上", "gt": "超过", "le": "以下/以内", "lt": "不满", "eq": ""}
+_UNIT_BASE: dict[str, tuple[str, float]] = units().base
+_BOUND_CANON = units().bound_canon
+_BOUND_CN = units().bound_labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,15 +170,8 @@ def quantities(text: str) -> list[Quantity]:
 # ---------------------------------------------------------------------------------------------
 # Fines
 
-_FINE_RE = re.compile(r"罚款")
-_PENALTY_TYPES = (
-    ("警告", r"警告"), ("通报批评", r"通报批评"), ("罚款", r"罚款"), ("没收违法所得", r"没收违法所得"),
-    ("没收非法财物", r"没收[^，。；]{0,12}非法财物|没收[^，。；]{0,8}(工具|设备|物品)"),
-    ("暂扣许可证件", r"暂扣[^，。；]{0,6}(许可证|执照|证件|证书)"), ("降低资质等级", r"降低资质等级"),
-    ("吊销许可证件", r"吊销[^，。；]{0,6}(许可证|执照|证件|证书|资质)"),
-    ("限制开展生产经营活动", r"限制开展生产经营活动"), ("责令停产停业", r"责令停产停业|责令停业|停业整顿"),
-    ("责令关闭", r"责令关闭"), ("限制从业", r"限制从业|禁止[^，。；]{0,8}从事"), ("行政拘留", r"行政拘留|拘留"),
-)
+_FINE_RE = penalties().fine_word  # data/penalties.json
+_PENALTY_TYPES = penalties().mentions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,10 +212,10 @@ def fine_ranges(text: str, qs: list[Quantity] | None = None) -> list[FineRange]:
 def penalty_types(text: str) -> dict[str, tuple[int, int]]:
     """Penalty types named in ``text`` (行政处罚法 第九条) with the span of their first mention."""
     out: dict[str, tuple[int, int]] = {}
-    if not re.search(r"处|给予|罚款|吊销|没收|拘留|责令", text):
+    if not penalties().mention_gate.search(text):
         return out
     for name, pat in _PENALTY_TYPES:
-        m = re.search(pat, text)
+        m = pat.search(text)
         if m:
             out[name] = m.span()
     return out
@@ -245,19 +224,10 @@ def penalty_types(text: str) -> dict[str, tuple[int, int]]:
 # ---------------------------------------------------------------------------------------------
 # Modality and actors
 
-_MODAL_RE = re.compile(r"不应当|不应该|无须|无需|不必|不得|禁止|严禁|不准|必须|应当|应该|可以")
-_MODAL_CLASS = {
-    "不得": "prohibit", "禁止": "prohibit", "严禁": "prohibit", "不准": "prohibit",
-    "不应当": "prohibit", "不应该": "prohibit",
-    "必须": "oblige", "应当": "oblige", "应该": "oblige",
-    "可以": "permit", "无须": "permit", "无需": "permit", "不必": "permit",
-}
-_ADMIN = ("人民政府", "行政机关", "主管部门", "有关部门", "部门", "机关", "委员会", "管理局", "管理机构",
-          "执法", "公安", "人民法院", "人民检察院", "监督管理", "工商", "税务")
-_CITIZEN = ("申请人", "当事人", "公民", "法人", "其他组织", "单位", "个人", "经营者", "企业", "生产者",
-            "销售者", "从业人员", "被许可人", "劳动者", "所有人", "使用人", "业主", "驾驶人", "任何人",
-            "投保人", "承包方", "用人单位", "权利人", "义务人", "行为人", "违法者", "消费者", "居民",
-            "村民", "学校", "医疗机构", "运营者", "管理者", "建设单位")
+_MODAL_RE = modals().regex  # data/modals.json
+_MODAL_CLASS = modals().classes
+_ADMIN = comparison().actors["admin"]  # data/comparison.json
+_CITIZEN = comparison().actors["citizen"]
 _SENT_BREAK = "。；;！？\n"
 
 
@@ -276,8 +246,7 @@ def actor(text: str, pos: int) -> str:
     return best
 
 
-_ADMIN_DEADLINE_VERB = re.compile(r"作出|办理|审查|审核|答复|决定|批准|受理|核发|颁发|送达|公布|告知|"
-                                   r"发放|登记|核查|处理|书面|通知|完成|回复|审批|予以")
+_ADMIN_DEADLINE_VERB = comparison().patterns["admin_deadline_verb"]
 
 
 def _time_direction(text: str, q: Quantity, clause_q: Quantity) -> Direction:
@@ -297,10 +266,8 @@ def _time_direction(text: str, q: Quantity, clause_q: Quantity) -> Direction:
 # ---------------------------------------------------------------------------------------------
 # Exceptions and conditions
 
-_EXCEPTION_RE = re.compile(
-    r"(?:但是?|除)[^。；]{0,60}?(?:的)?除外"
-    r"|(?:法律|行政法规|法规|国家|国务院)[^。；，]{0,20}另有规定的[，,]?(?:从其规定|依照其规定|适用其规定|除外)?")
-_LEADING_LINK = re.compile(r"^(?:以及|或者|并且|及|和|与|或|且|的|、|，)+")
+_EXCEPTION_RE = comparison().patterns["exception"]
+_LEADING_LINK = comparison().patterns["leading_link"]
 
 
 def _said_elsewhere(seg: str, other: str) -> bool:
@@ -310,9 +277,7 @@ def _said_elsewhere(seg: str, other: str) -> bool:
     return len(core) >= 2 and core in other
 
 
-_CONDITION_RE = re.compile(
-    r"经(?!营|济|费|常|过|历|验|手|纪|销|办)[^，。；]{1,20}(?:同意|批准|审核|核准|许可|备案|认定)|并且|且|方可|才能|"
-    r"具有|具备|取得|持有|户籍|居住证|学历|前提|条件|须经|需经|须具备|需具备|须提供|需提供|缴纳|保证金|押金|担保")
+_CONDITION_RE = comparison().patterns["condition"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,11 +385,11 @@ def compare(clause_text: str, superior_text: str) -> list[Difference]:
         if min(len(ca), len(cb)) >= 6 and _sim(ca, cb) < 0.5:
             continue  # a fine for other conduct
         if f.hi > g.hi:
-            d, note = Direction.WIDER_PENALTY, "罚款上限高于上位法"
+            d, note = Direction.WIDER_PENALTY, message("compare.fine_wider")
         elif f.lo < g.lo:
-            d, note = Direction.LIGHTER_PENALTY, "罚款下限低于上位法"
+            d, note = Direction.LIGHTER_PENALTY, message("compare.fine_lighter")
         else:
-            d, note = Direction.NARROWER_PENALTY, "罚款幅度在上位法范围之内"
+            d, note = Direction.NARROWER_PENALTY, message("compare.fine_narrower")
         out.append(Difference(DiffKind.FINE_RANGE, d, (f.start, f.end), (g.start, g.end),
                               f.describe(a), g.describe(b), note))
 
