@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from normcheck.knowledge import province_alternation
 from normcheck.text.numerals import cn_to_int
 from normcheck.types.document import Document
 
@@ -147,8 +148,7 @@ _SEP = rf"{_SP}(?:、|以及|和|及|或者|或|至|到|—|－|～|~){_SP}"
 _ADDRS = rf"{_UNIT}(?:(?:{_SEP}|{_SP}|{_SP}的{_SP}){_UNIT}){{0,40}}"  # 第四十条的第三款
 
 _TITLE = rf"《(?P<title>(?:[^《》〈〉<>]|〈[^《》〈〉<>]{{1,60}}〉){{1,{MAX_TITLE_LEN}}})》"
-_PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
-              "广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门")
+_PROVINCES = province_alternation()  # data/regions.json
 _ISSUER = (rf"(?P<issuer>国务院|全国人民代表大会常务委员会|全国人大常委会|全国人民代表大会|"
            rf"国家[一-龥]{{1,10}}?(?:部|委员会|总局|局|署)|(?:{_PROVINCES})?(?:省|自治区)|本省|本市|本自治区|"
            rf"(?:{_PROVINCES})市|市(?:人民政府|人大常委会|人民代表大会常务委员会)?|省(?:人民政府|人大常委会))?")

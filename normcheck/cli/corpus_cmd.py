@@ -93,7 +93,7 @@ def info(corpus: CorpusOpt = None) -> None:
 
 @corpus_app.command("search")
 def search(
-    query: Annotated[str, typer.Argument(help="Words (all must occur), e.g. '罚款 吊销'.")],
+    query: Annotated[str, typer.Argument(help="Words (all must occur), separated by spaces, e.g. '许可 登记'.")],
     level: Annotated[list[str] | None, typer.Option("--level", help="Level code or Chinese name; repeatable.")] = None,
     region: Annotated[str | None, typer.Option(help="Region (national laws always included).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Only versions in force on YYYY-MM-DD.")] = None,

@@ -65,6 +65,7 @@ from normcheck.corpus.schema import (
     fts_insert,
 )
 from normcheck.errors import Code, CorpusError
+from normcheck.knowledge import municipalities, regions
 from normcheck.types.law import Level, Status
 
 DEFAULT_FTS = "bigram"
@@ -88,7 +89,7 @@ _LRB_LEVELS = {"法律": Level.LAW, "行政法规": Level.ADMINISTRATIVE_REGULAT
                "司法解释": Level.JUDICIAL_INTERPRETATION,
                "部门规章": Level.DEPARTMENT_RULE, "宪法": Level.CONSTITUTION, "其他": Level.OTHER,
                "地方性法规": Level.LOCAL_REGULATION}
-_MUNICIPALITIES = {"北京", "上海", "天津", "重庆"}
+_MUNICIPALITIES = set(municipalities())  # data/regions.json
 _PROVINCE_SUFFIX = ("省", "市", "自治区")
 
 
@@ -176,10 +177,8 @@ def _read_lrb_db(db: Path) -> tuple[dict[tuple[str, str], list[dict[str, Any]]],
 
 def _city_prefix(name: str, region: str) -> str:
     """The 设区的市 of ``region`` that ``name`` begins with (longest match), from the regions table."""
-    from normcheck.structure.kind import regions
-
-    cities = regions().get(region, {}).get("cities", [])
-    hits = [c for c in cities if isinstance(c, str) and name.startswith(c)] if isinstance(cities, list) else []
+    row = regions().get(region)
+    hits = [c for c in row.cities if name.startswith(c)] if row else []
     return max(hits, key=len) if hits else ""
 
 
@@ -288,7 +287,7 @@ def _guess_level(name: str) -> Level:
         return Level.LAW
     if name.startswith(("最高人民法院", "最高人民检察院")):
         return Level.JUDICIAL_INTERPRETATION
-    if re.match(r"^[\u4e00-\u9fff]{2,8}(省|自治区)", name) or re.match(r"^(北京|上海|天津|重庆)市", name):
+    if re.match(r"^[\u4e00-\u9fff]{2,8}(省|自治区)", name) or re.match(rf"^({'|'.join(municipalities())})市", name):
         return Level.LOCAL_REGULATION if "条例" in name else Level.PROVINCIAL_RULE
     if re.match(r"^[\u4e00-\u9fff]{2,6}市", name):
         return Level.MUNICIPAL_REGULATION if "条例" in name else Level.MUNICIPAL_RULE

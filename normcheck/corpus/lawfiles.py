@@ -7,14 +7,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from normcheck.knowledge import municipalities, regions
 from normcheck.types.law import Article
 
 _NAME_RE = re.compile(r"^(?P<title>.+?)(?:\((?P<date>\d{4}-\d{2}-\d{2})\))?$")
 _NATIONAL_KIND = {"宪法": "constitution", "行政法规": "administrative_regulation", "部门规章": "department_rule",
                   "司法解释": "judicial_interpretation"}
 _SKIP = {"案例", "其他"}
-_PROVINCES = {"上海": "上海市", "北京": "北京市", "重庆": "重庆市", "山东": "山东省", "广东": "广东省",
-              "河南": "河南省", "浙江": "浙江省"}
+_PROVINCES = {r.name: r.full for r in regions().values()}  # data/regions.json
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ def _kind(top: str, region: str | None, title: str) -> str:
         return _NATIONAL_KIND.get(top, "law")
     if "自治" in title and ("条例" in title):
         return "autonomous_regulation"
-    if title.startswith(_PROVINCES.get(region, region)) or region in ("上海", "北京", "重庆"):
+    if title.startswith(_PROVINCES.get(region, region)) or region in municipalities():
         return "local_regulation"
     return "municipal_regulation"
 

@@ -6,29 +6,26 @@ name such as 浙江). Place names are data (``data/regions.json``).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
-from normcheck.errors import Code, NormcheckError
+from normcheck.knowledge import Region, city_index, kind_rules
+from normcheck.knowledge import regions as knowledge_regions
 from normcheck.types.document import Document
 from normcheck.types.law import Level
 
-_PREAMBLE_CHARS = 600
-_ISSUER_RE = re.compile(
-    r"([\u4e00-\u9fff]{2,20}?(?:人民代表大会常务委员会|人民代表大会|人大常委会|人民政府办公厅|人民政府办公室|人民政府"
-    r"|国务院办公厅|国务院|[\u4e00-\u9fff]{0,12}(?:部|委员会|厅|局|办公室)))")
-_REG_WORDS = re.compile(r"人民代表大会|人大常委会")
-_GOV_RE = re.compile(r"人民政府(?!办公)")
-_RULE_ORDER_RE = re.compile(r"(人民政府|部|委员会|局|署|行)令|令第[\d一二三四五六七八九十百零〇]+号"
-                            r"|政府第?[\d一二三四五六七八九十百]*次?常务会议|部务会议|委务会议")
-_NORMDOC_TITLE_RE = re.compile(r"(通知|意见|方案|通告|公告|指引|指南|纲要|规划|计划|措施|要点|函|批复"
-                               r"|工作规程|若干措施)$")
-_RULE_TITLE_RE = re.compile(r"(办法|规定|细则|规则|实施办法|暂行办法|暂行规定)$")
-_REG_TITLE_RE = re.compile(r"条例$|(人民代表大会|人大)常务委员会关于.{2,60}的(决定|规定)$")
-_AUTONOMOUS_RE = re.compile(r"自治条例|单行条例|自治县")
+_K = kind_rules()  # data/kind_rules.json: the tests and reasons of the decision tree below
+_P = _K.patterns
+_R = _K.reasons
+_PREAMBLE_CHARS = _K.preamble_chars
+_ISSUER_RE = _P["issuer"]
+_REG_WORDS = _P["congress"]
+_GOV_RE = _P["government"]
+_RULE_ORDER_RE = _P["rule_order"]
+_NORMDOC_TITLE_RE = _P["normdoc_title"]
+_RULE_TITLE_RE = _P["rule_title"]
+_REG_TITLE_RE = _P["regulation_title"]
+_AUTONOMOUS_RE = _P["autonomous"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,32 +35,13 @@ class Place:
     evidence: str = ""
 
 
-@lru_cache(maxsize=1)
-def regions() -> dict[str, dict[str, object]]:
-    """The region table: province short name -> {full, type, cities}. E901 on bad data."""
-    try:
-        data = json.loads((resources.files("normcheck") / "data" / "regions.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise NormcheckError(Code.BAD_DATA, f"data/regions.json unreadable ({exc}); reinstall normcheck",
-                             "regions.json") from None
-    provs = data.get("provinces") if isinstance(data, dict) else None
-    if not isinstance(provs, dict) or not provs:
-        raise NormcheckError(Code.BAD_DATA, "data/regions.json needs a non-empty 'provinces' object", "regions.json")
-    for name, row in provs.items():
-        if not isinstance(row, dict) or not isinstance(row.get("full"), str) or not isinstance(row.get("cities"), list):
-            raise NormcheckError(Code.BAD_DATA, f"data/regions.json: province {name!r} needs 'full' and 'cities'",
-                                 "regions.json")
-    return provs
+def regions() -> dict[str, Region]:
+    """The region table: province short name -> :class:`Region` (``data/regions.json``). E901 on bad data."""
+    return knowledge_regions()
 
 
-@lru_cache(maxsize=1)
 def _city_index() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for prov, row in regions().items():
-        cities = row["cities"]
-        for city in cities if isinstance(cities, list) else []:
-            out[str(city)] = prov
-    return out
+    return city_index()
 
 
 def _title(doc: Document) -> str:
@@ -78,7 +56,7 @@ def _title(doc: Document) -> str:
 
 def _preamble(doc: Document) -> str:
     text = doc.text[:_PREAMBLE_CHARS]
-    m = re.search(r"第[一二三四五六七八九十]+条|<!-- INFO END -->|^[一二三四五六七八九十]+、", text, re.M)
+    m = _P["preamble_end"].search(text)
     return text[: m.start()] if m else text
 
 
@@ -98,7 +76,7 @@ def find_place(text: str) -> Place:
                     best = cand
                 break
     for prov, row in regions().items():
-        full = str(row["full"])
+        full = row.full
         for m in re.finditer(re.escape(full) + "|" + re.escape(prov), text):
             if best is None or m.start() < best[0]:
                 # a city named right after its own province (浙江省杭州市) stays the better answer
@@ -137,7 +115,7 @@ def infer_place(doc: Document) -> Place:
                 # a city-level issuer in the preamble (XX市人民代表大会常务委员会…通过) refines the title
                 pre = find_place(_preamble(doc)[len(title):])
                 if pre.province == place.province and pre.city and re.search(
-                        re.escape(pre.city) + r"市(人民代表大会|人大|人民政府)", _preamble(doc)):
+                        re.escape(pre.city) + _K.pattern_text("city_organ"), _preamble(doc)):
                     return pre
             return place
     return Place(None, None)
@@ -159,45 +137,49 @@ def infer_kind(doc: Document) -> tuple[Level | None, str]:
     issuer = infer_issuer(doc)
     pre = _preamble(doc)
     place = infer_place(doc)
-    where = f"{place.province or ''}{'·' + place.city if place.city else ''}" or "未识别地名"
-    if re.match(r"^(中华人民共和国)?宪法", title):
-        return Level.CONSTITUTION, "标题为宪法"
-    if title.startswith("中华人民共和国") and title.endswith("法"):
-        return Level.LAW, "标题为“中华人民共和国…法”"
-    if "国务院" in issuer and title.endswith("条例"):
-        return Level.ADMINISTRATIVE_REGULATION, "国务院发布的条例"
-    if _AUTONOMOUS_RE.search(title) or ("自治县" in issuer and _REG_WORDS.search(issuer)):
-        return Level.AUTONOMOUS_REGULATION, "自治条例或单行条例（自治县/自治条例）"
+    where = f"{place.province or ''}{'·' + place.city if place.city else ''}" or _K.no_place
+    if _P["constitution_title"].search(title):
+        return Level.CONSTITUTION, _R["constitution"]
+    if _P["law_title"].search(title):
+        return Level.LAW, _R["law"]
+    if _P["state_council"].search(issuer) and _P["regulation_suffix"].search(title):
+        return Level.ADMINISTRATIVE_REGULATION, _R["administrative_regulation"]
+    if _AUTONOMOUS_RE.search(title) or (_P["autonomous_county"].search(issuer) and _REG_WORDS.search(issuer)):
+        return Level.AUTONOMOUS_REGULATION, _R["autonomous_regulation"]
     is_congress = bool(_REG_WORDS.search(issuer) or _REG_WORDS.search(pre[len(title):]))
     is_gov = bool(_GOV_RE.search(issuer)) and not is_congress
-    if _NORMDOC_TITLE_RE.search(title) and not (is_congress and title.endswith("决定")):
-        return Level.NORMATIVE_DOCUMENT, f"标题以“{_NORMDOC_TITLE_RE.search(title).group(0)}”结尾（通知/意见/方案类）"  # type: ignore[union-attr]
+    decision = bool(_P["decision_suffix"].search(title))
+    if _NORMDOC_TITLE_RE.search(title) and not (is_congress and decision):
+        suffix = _NORMDOC_TITLE_RE.search(title).group(0)  # type: ignore[union-attr]
+        return Level.NORMATIVE_DOCUMENT, _R["normative_document_title"].format(suffix=suffix)
     if _REG_TITLE_RE.search(title) or (is_congress and _RULE_TITLE_RE.search(title + "")):
-        unnamed_city = not place.province and bool(re.search(r"市人民代表大会|市人大", issuer + pre))
-        if place.city or unnamed_city or "自治州" in title or "自治州" in issuer:
-            return Level.MUNICIPAL_REGULATION, f"人大常委会制定的条例/规定，设区的市（{where}）"
+        unnamed_city = not place.province and bool(_P["city_congress"].search(issuer + pre))
+        prefecture = _P["autonomous_prefecture"]
+        if place.city or unnamed_city or prefecture.search(title) or prefecture.search(issuer):
+            return Level.MUNICIPAL_REGULATION, _R["municipal_regulation"].format(where=where)
         if place.province or is_congress:
-            return Level.LOCAL_REGULATION, f"人大常委会制定的条例/规定，省级（{where}）"
-        return Level.LOCAL_REGULATION, "标题为“条例”（规章不得称条例），未识别地名，按省级地方性法规处理"
+            return Level.LOCAL_REGULATION, _R["local_regulation"].format(where=where)
+        return Level.LOCAL_REGULATION, _R["local_regulation_unplaced"]
     if _RULE_TITLE_RE.search(title):
-        ministry = re.search(r"(部|委员会|总局|局|署|银行)$", issuer) and not re.search(r"(省|市|区|县)", issuer)
+        ministry = _P["ministry_issuer"].search(issuer) and not _P["local_issuer"].search(issuer)
         if ministry and _RULE_ORDER_RE.search(pre):
-            return Level.DEPARTMENT_RULE, f"国务院部门（{issuer}）以部门令发布的办法/规定"
-        if is_gov and (_RULE_ORDER_RE.search(pre) or "人民政府令" in doc.text[:_PREAMBLE_CHARS]):
-            if re.search(r"[县区]人民政府", issuer) and not place.city and not re.search(r"市人民政府", issuer):
-                return Level.NORMATIVE_DOCUMENT, f"县级人民政府（{issuer}）无规章制定权"
+            return Level.DEPARTMENT_RULE, _R["department_rule"].format(issuer=issuer)
+        if is_gov and (_RULE_ORDER_RE.search(pre) or _P["government_order"].search(doc.text[:_PREAMBLE_CHARS])):
+            city_gov = _P["city_government"]
+            if _P["county_government"].search(issuer) and not place.city and not city_gov.search(issuer):
+                return Level.NORMATIVE_DOCUMENT, _R["county_government"].format(issuer=issuer)
             if place.city:
-                return Level.MUNICIPAL_RULE, f"设区的市人民政府（{where}）以政府令发布的办法/规定"
-            if not place.province and re.search(r"市人民政府", issuer + pre):
-                return Level.MUNICIPAL_RULE, ("市人民政府（未识别地名，非直辖市按设区的市处理）"
-                                              "以政府令或常务会议通过的办法/规定")
-            return Level.PROVINCIAL_RULE, f"省级人民政府（{where}）以政府令发布的办法/规定"
-        if is_gov or re.search(r"(厅|局|委员会|办公室|办公厅)$", issuer):
-            return Level.NORMATIVE_DOCUMENT, f"{issuer or '机关'}发布的办法/规定，无政府令（按规范性文件处理）"
-        return None, "标题为办法/规定但未识别制定机关，无法确定是规章还是规范性文件"
-    if is_congress and title.endswith("决定"):
+                return Level.MUNICIPAL_RULE, _R["municipal_rule"].format(where=where)
+            if not place.province and city_gov.search(issuer + pre):
+                return Level.MUNICIPAL_RULE, _R["municipal_rule_unplaced"]
+            return Level.PROVINCIAL_RULE, _R["provincial_rule"].format(where=where)
+        if is_gov or _P["department_issuer"].search(issuer):
+            return Level.NORMATIVE_DOCUMENT, _R["normative_document_rule_title"].format(
+                issuer=issuer or _K.default_issuer)
+        return None, _R["rule_title_no_issuer"]
+    if is_congress and decision:
         return (Level.MUNICIPAL_REGULATION if place.city else Level.LOCAL_REGULATION,
-                f"人大常委会的法规性决定（{where}）")
+                _R["regulation_decision"].format(where=where))
     if issuer:
-        return Level.NORMATIVE_DOCUMENT, f"{issuer}发布的文件，标题不是条例/办法/规定"
-    return None, "标题和制定机关都无法判断文件类型"
+        return Level.NORMATIVE_DOCUMENT, _R["normative_document_other"].format(issuer=issuer)
+    return None, _R["unknown"]

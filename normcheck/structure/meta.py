@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import re
 
+from normcheck.knowledge import regions
 from normcheck.text.numerals import cn_to_int
 from normcheck.types.document import Document, DocumentMeta, NodeKind
 
-#: Provincial-level divisions (facts, not law text).
-PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
-    "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
-    "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
-)
+#: Provincial-level divisions (short names, data/regions.json).
+PROVINCES = tuple(regions())
 
 _CN_D = "〇○零一二三四五六七八九十"
 _DATE_RE = re.compile(
