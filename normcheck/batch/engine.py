@@ -18,6 +18,7 @@ completion order, so a kill loses only the documents in flight, and writes outpu
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import re
@@ -58,9 +59,24 @@ class DocumentTimeout(BaseException):
     """Raised by the in-process alarm (a BaseException: no ``except Exception`` swallows it)."""
 
 
+def shown_path(path: str) -> str:
+    """The path as written into a line: a file name that is not valid UTF-8 (bytes the file system
+    allows) gets U+FFFD for its bad bytes, so the line stays valid UTF-8 JSON."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _clean_message(message: str) -> str:
+    return message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def error_line(task: Task, code: str, message: str) -> str:
     it = task.item
-    info = DocumentInfo(path=it.path, title="", kind=task.kind, kind_inferred=False, as_of=task.as_of or "",
+    message = _clean_message(message)
+    info = DocumentInfo(path=shown_path(it.path), title="", kind=task.kind, kind_inferred=False, as_of=task.as_of or "",
                         region=task.region, sha256=task.sha)
     d = as_dict(Result(document=info, error={"code": code, "message": message}))
     d["document"]["run_key"] = task.run_key
@@ -97,7 +113,12 @@ def process_task(task: Task) -> str:
     if task.sha and not doc.get("sha256"):
         doc["sha256"] = task.sha
     doc["run_key"] = task.run_key
-    return to_line(d)
+    if doc.get("path") is not None:
+        doc["path"] = shown_path(str(doc["path"]))
+    try:
+        return to_line(d)
+    except UnicodeEncodeError:  # a lone surrogate somewhere in the result: never lose the document
+        return json.dumps(d, ensure_ascii=True, separators=(",", ":"))
 
 
 class Engine(Protocol):

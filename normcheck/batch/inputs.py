@@ -126,7 +126,10 @@ def collect_inputs(paths: Iterable[str | Path], *, manifest: str | Path | None =
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
+            def unreadable(exc: OSError) -> None:  # a folder the walk cannot list: reported, not skipped
+                items.append(BatchItem(str(exc.filename or "")))
+
+            for root, dirs, files in os.walk(p, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 items.extend(BatchItem(str(Path(root) / f)) for f in sorted(files)
                              if not f.startswith(".") and f.lower().endswith(SUFFIXES))
@@ -180,6 +183,9 @@ def is_encrypted_office(head: bytes) -> bool:
 def precheck(path: str, *, max_bytes: int) -> None:
     """Raise InputError (coded) when ``path`` must not be opened or read; return when it may be."""
     st = _stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(Code.READ_FAILED, "a folder that could not be read (permissions?), or a folder named "
+                         "where a file was expected: check its permissions", path)
     if not stat.S_ISREG(st.st_mode):
         raise InputError(Code.NOT_REGULAR_FILE, f"{_kind_of(st.st_mode)}, not a regular file: give a regular "
                          "file (reading it could block forever)", path)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from normcheck.batch.engine import CheckFn, Task, in_input_order, make_engine, process_task
+from normcheck.batch.engine import CheckFn, Task, in_input_order, make_engine, process_task, shown_path
 from normcheck.batch.inputs import (
     SUFFIXES,
     BatchItem,
@@ -274,7 +274,8 @@ def _run(tasks: list[Task], items: list[BatchItem], journal: Journal | None, sum
     todo: list[Task] = []
     checked_now: set[int] = set()
     for t in tasks:
-        found = (by_key.get((t.sha, t.item.path, t.run_key)) or by_sha.get((t.sha, t.run_key))) if t.sha else None
+        found = (by_key.get((t.sha, shown_path(t.item.path), t.run_key)) or by_sha.get((t.sha, t.run_key))
+                 if t.sha else None)
         if found is not None and not found.error:
             chosen[t.index] = found
             summary.resumed += 1
@@ -293,7 +294,8 @@ def _run(tasks: list[Task], items: list[BatchItem], journal: Journal | None, sum
         nonlocal done
         if journal is not None:
             offset, length = journal.append(line)
-            chosen[i] = Loc(str(journal.path), offset, length, tasks[i].sha, items[i].path, False, tasks[i].run_key)
+            chosen[i] = Loc(str(journal.path), offset, length, tasks[i].sha, shown_path(items[i].path), False,
+                            tasks[i].run_key)
             checked_now.add(i)
         elif not to_stream:
             pending[i] = line
@@ -326,7 +328,7 @@ def _run(tasks: list[Task], items: list[BatchItem], journal: Journal | None, sum
     # -- the final output, assembled in input order and moved into place
     # lines of documents outside this run's inputs are kept (after ours), except a renamed file's old
     # line: same content now checked under a new name, old path gone from disk
-    used_paths = {it.path for it in items}
+    used_paths = {shown_path(it.path) for it in items}
     used_shas = {t.sha for t in tasks}
     extras = [loc for loc in by_key.values() if loc.path not in used_paths
               and not (loc.sha in used_shas and not os.path.exists(loc.path))]
@@ -337,7 +339,7 @@ def _run(tasks: list[Task], items: list[BatchItem], journal: Journal | None, sum
             for i, got in enumerate(chosen):
                 if got is None:  # cannot happen: every input was checked or taken over above
                     raise RuntimeError(f"no result for {items[i].path}")
-                lines.append(_with_path(read_loc(got, handles), items[i].path))
+                lines.append(_with_path(read_loc(got, handles), shown_path(items[i].path)))
                 if i not in checked_now:
                     _add_to_summary(summary, json.loads(lines[-1]))
             lines += [read_loc(loc, handles) for loc in extras]
