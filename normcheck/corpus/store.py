@@ -22,36 +22,9 @@ from normcheck.corpus.registry import normalize_title
 from normcheck.corpus.schema import SCHEMA_VERSION, fts_query
 from normcheck.corpus.versions import align_articles
 from normcheck.errors import Code, CorpusError
-from normcheck.types.law import Article, Law, LawVersion, Level, Status
+from normcheck.types.law import Article, Law, LawVersion, Level, Status, superior_levels
 
 _BUILD_HINT = "run `normcheck corpus build` (sources: $NORMCHECK_CORPUS_SRC or ../shared/corpora/lawrefbook)"
-
-_NATIONAL = (Level.CONSTITUTION, Level.LAW, Level.ADMINISTRATIVE_REGULATION)
-
-
-def superior_levels(kind: Level) -> tuple[list[Level], list[Level], list[Level]]:
-    """For a document ``kind``: (national levels above it, province-level levels of its own
-    region above it, city-level levels of its own city above it) — domain.md §2."""
-    k = Level.parse(kind)
-    if k is Level.CONSTITUTION:
-        return [], [], []
-    if k is Level.LAW:
-        return [Level.CONSTITUTION], [], []
-    if k in (Level.ADMINISTRATIVE_REGULATION, Level.JUDICIAL_INTERPRETATION):
-        return [Level.CONSTITUTION, Level.LAW], [], []
-    if k in (Level.DEPARTMENT_RULE, Level.LOCAL_REGULATION, Level.AUTONOMOUS_REGULATION):
-        return list(_NATIONAL), [], []
-    if k in (Level.MUNICIPAL_REGULATION, Level.PROVINCIAL_RULE):
-        return list(_NATIONAL), [Level.LOCAL_REGULATION, Level.AUTONOMOUS_REGULATION], []
-    if k is Level.MUNICIPAL_RULE:
-        return (list(_NATIONAL), [Level.LOCAL_REGULATION, Level.AUTONOMOUS_REGULATION, Level.PROVINCIAL_RULE],
-                [Level.MUNICIPAL_REGULATION])
-    if k is Level.NORMATIVE_DOCUMENT:
-        return ([*_NATIONAL, Level.DEPARTMENT_RULE],
-                [Level.LOCAL_REGULATION, Level.AUTONOMOUS_REGULATION, Level.PROVINCIAL_RULE],
-                [Level.MUNICIPAL_REGULATION, Level.MUNICIPAL_RULE])
-    return list(_NATIONAL), [], []
-
 
 class Corpus:
     """A built corpus index (read-only). Use :meth:`open`; close it or use ``with``."""

@@ -93,6 +93,36 @@ _RANK = {
 }
 
 
+_NATIONAL = (Level.CONSTITUTION, Level.LAW, Level.ADMINISTRATIVE_REGULATION)
+
+
+def superior_levels(kind: Level) -> tuple[list[Level], list[Level], list[Level]]:
+    """For a document ``kind``: (national levels above it, province-level levels of its own
+    region above it, city-level levels of its own city above it) — domain.md §2.
+
+    The hierarchy rule, shared by the corpus (``Corpus.superior_laws``) and retrieval
+    (``checks.consistency.retrieve``); it lives here so that neither imports the other."""
+    k = Level.parse(kind)
+    if k is Level.CONSTITUTION:
+        return [], [], []
+    if k is Level.LAW:
+        return [Level.CONSTITUTION], [], []
+    if k in (Level.ADMINISTRATIVE_REGULATION, Level.JUDICIAL_INTERPRETATION):
+        return [Level.CONSTITUTION, Level.LAW], [], []
+    if k in (Level.DEPARTMENT_RULE, Level.LOCAL_REGULATION, Level.AUTONOMOUS_REGULATION):
+        return list(_NATIONAL), [], []
+    if k in (Level.MUNICIPAL_REGULATION, Level.PROVINCIAL_RULE):
+        return list(_NATIONAL), [Level.LOCAL_REGULATION, Level.AUTONOMOUS_REGULATION], []
+    if k is Level.MUNICIPAL_RULE:
+        return (list(_NATIONAL), [Level.LOCAL_REGULATION, Level.AUTONOMOUS_REGULATION, Level.PROVINCIAL_RULE],
+                [Level.MUNICIPAL_REGULATION])
+    if k is Level.NORMATIVE_DOCUMENT:
+        return ([*_NATIONAL, Level.DEPARTMENT_RULE],
+                [Level.LOCAL_REGULATION, Level.AUTONOMOUS_REGULATION, Level.PROVINCIAL_RULE],
+                [Level.MUNICIPAL_REGULATION, Level.MUNICIPAL_RULE])
+    return list(_NATIONAL), [], []
+
+
 class Status(str, Enum):
     IN_FORCE = "in_force"
     AMENDED = "amended"  # superseded by a later version of the same law

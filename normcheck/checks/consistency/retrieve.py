@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from normcheck.types.law import Article, Law, LawVersion, Level
+from normcheck.types.law import Article, Law, LawVersion, Level, superior_levels
 
 METHODS = ("bm25", "tfidf", "combined")
 #: Weight of the law-title prior in ranking (tuned on the dev split of the mined pairs).
@@ -378,8 +378,6 @@ def superior_entries(corpus: Any, kind: Level, region: str | None, as_of: str) -
 
 def _superior_capable_levels() -> list[Level]:
     """Levels that are superior law to some document kind (the constitution is not retrieved)."""
-    from normcheck.corpus.store import superior_levels
-
     found: set[Level] = set()
     for kind in Level:
         if kind is Level.OTHER:
