@@ -184,8 +184,9 @@ def load_dataset(path: str | Path) -> list[Record]:
 def _read_parquet(p: Path) -> list[dict[str, Any]]:
     try:
         import pyarrow.parquet as pq
-    except ImportError:  # pragma: no cover - pyarrow ships with datasets
-        raise NormcheckError(Code.BAD_DATASET, "reading Parquet needs pyarrow (installed with datasets)",
+    except ImportError:  # pragma: no cover - pyarrow ships with datasets, in the [ml] extra
+        raise NormcheckError(Code.EXTRA_MISSING, "reading Parquet needs pyarrow; install it with "
+                             "pip install 'normcheck[ml]' (or pip install pyarrow), or give a .jsonl dataset",
                              str(p)) from None
     try:
         rows: list[dict[str, Any]] = pq.read_table(p).to_pylist()

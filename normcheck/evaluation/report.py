@@ -138,8 +138,11 @@ def write_report(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     if report["calibration"]["n"]:
-        files["reliability"] = plot_reliability(report["calibration"]["bins"], out_dir / "reliability.png",
-                                                f"Reliability: {report.get('dataset', {}).get('name', '')}"[:60])
+        try:
+            files["reliability"] = plot_reliability(report["calibration"]["bins"], out_dir / "reliability.png",
+                                                    f"Reliability: {report.get('dataset', {}).get('name', '')}"[:60])
+        except ImportError:  # matplotlib comes with the [eval] extra; without it the report has no plot
+            pass
     md = out_dir / "report.md"
     md.write_text(render_markdown(report, "reliability.png" if "reliability" in files else None), encoding="utf-8")
     files["markdown"] = md

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from transformers import BertConfig
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # transformers comes with the [ml] extra; imported where a config is built
+    from transformers import BertConfig
 
 #: The classes, in id order: the clause restates the superior provision faithfully / restates it
 #: with a change (inconsistent) / is about something else.
@@ -18,6 +21,8 @@ def pair_config(vocab_size: int, *, hidden_size: int = 128, num_layers: int = 2,
         raise ValueError(f"hidden_size ({hidden_size}) must be a multiple of num_heads ({num_heads})")
     if len(set(labels)) != len(labels) or len(labels) < 2:
         raise ValueError(f"labels must be >= 2 distinct names, got {labels}")
+    from transformers import BertConfig
+
     return BertConfig(
         vocab_size=vocab_size,
         hidden_size=hidden_size,

@@ -28,7 +28,10 @@ def check_model_dir(path: str | Path) -> Path:
 
 
 def load_model_dir(path: str | Path) -> tuple[Any, Any]:
-    """(model in eval mode, tokenizer) from a local folder; offline, safetensors only."""
+    """(model in eval mode, tokenizer) from a local folder; offline, safetensors only; E303 without ``[ml]``."""
+    from normcheck.ml import require_ml
+
+    require_ml("loading a model")
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from normcheck.ml.tokenization import VOCAB_FILE, char_tokenizer

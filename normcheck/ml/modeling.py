@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from transformers import BertConfig, BertForSequenceClassification, PreTrainedModel
+from typing import TYPE_CHECKING
 
 from normcheck.ml.configuration import LABELS
+
+if TYPE_CHECKING:  # transformers comes with the [ml] extra; imported inside the functions
+    from transformers import BertConfig, BertForSequenceClassification, PreTrainedModel
 
 
 def build_model(config: BertConfig, *, seed: int = 0) -> BertForSequenceClassification:
     """A freshly initialised encoder (weights depend only on ``seed``)."""
     import torch
+    from transformers import BertForSequenceClassification
 
     torch.manual_seed(seed)
     return BertForSequenceClassification(config)

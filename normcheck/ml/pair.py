@@ -21,7 +21,11 @@ class PairClassifier:
 
     @classmethod
     def load(cls, path: str | Path, *, threads: int | None = None) -> PairClassifier:
-        """Load a model folder (safetensors only, offline); E301/E302 on a missing or unsafe one."""
+        """Load a model folder (safetensors only, offline); E301/E302 on a missing or unsafe one, E303
+        without the ``[ml]`` extra."""
+        from normcheck.ml import require_ml
+
+        require_ml("loading a model")
         if threads:
             import torch
 

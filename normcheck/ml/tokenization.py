@@ -14,8 +14,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from transformers import BertTokenizerFast  # type: ignore[attr-defined]  # an alias of BertTokenizer in v5
+if TYPE_CHECKING:  # transformers comes with the [ml] extra; imported where a tokenizer is made
+    from transformers import BertTokenizerFast  # type: ignore[attr-defined]  # an alias of BertTokenizer in v5
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 VOCAB_FILE = "vocab.txt"
@@ -68,6 +70,8 @@ def char_tokenizer(vocab_file: str | Path, *, max_length: int = 256) -> BertToke
     vocab = {tok: i for i, tok in enumerate(lines) if tok}
     if any(t not in vocab for t in SPECIAL_TOKENS):
         raise ValueError(f"{vocab_file} lacks one of the special tokens {', '.join(SPECIAL_TOKENS)}")
+    from transformers import BertTokenizerFast  # type: ignore[attr-defined]
+
     # transformers >= 5 takes the vocabulary itself (``vocab=``); ``vocab_file=`` is ignored there
     return BertTokenizerFast(vocab=vocab, do_lower_case=False, strip_accents=False,
                              tokenize_chinese_chars=True, model_max_length=max_length)

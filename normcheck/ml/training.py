@@ -160,7 +160,10 @@ def evaluate(model: Any, tok: Any, pairs: Sequence[PairExample], *, batch_size: 
 
 def train_pair(args: PairTrainingArguments, splits: dict[str, list[PairExample]], *,
                progress: Progress | None = None, extra_card: str = "") -> TrainResult:
-    """Train on ``splits["train"]``, evaluate every split, save to ``args.out_dir``."""
+    """Train on ``splits["train"]``, evaluate every split, save to ``args.out_dir``; E303 without ``[ml]``."""
+    from normcheck.ml import require_ml
+
+    require_ml("training a model")
     import torch
 
     from normcheck.ml.modeling import build_model, from_base
@@ -296,10 +299,12 @@ def train(task: str, data: str | Path, args: PairTrainingArguments, *, corpus_sr
           progress: Progress | None = None) -> TrainResult:
     """``normcheck train TASK --data DATASET``: load the dataset (:func:`normcheck.ml.data.load_pairs`)
     and train. Unknown task -> ValueError listing the tasks; bad data -> NormcheckError."""
+    from normcheck.ml import require_ml
     from normcheck.ml.data import load_pairs
 
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; use one of: {', '.join(TASKS)}")
+    require_ml(f"`normcheck train {task}`")
     splits = load_pairs(data, corpus_src=corpus_src)
     if progress:
         progress("pairs: " + ", ".join(f"{s} {len(v)}" for s, v in splits.items()))

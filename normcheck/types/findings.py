@@ -30,13 +30,6 @@ class Severity(str, Enum):
     MEDIUM = "medium"
     LOW = "low"
 
-    @property
-    def weight(self) -> float:
-        # data/severities.json; imported here, not at the top: types/ import nothing of ours at load time
-        from normcheck.knowledge import severities
-
-        return severities().weights[self.value]
-
 
 @dataclass(frozen=True, slots=True)
 class Evidence:

@@ -14,7 +14,7 @@ from typing import Any
 
 from normcheck.checks import CheckContext, register
 from normcheck.checks.authority.acts import Act, analyze_clause
-from normcheck.knowledge import confidence, message, penalties
+from normcheck.knowledge import confidence, message, penalties, severities
 from normcheck.knowledge.authority import AuthorityTables, Rule, authority_tables
 from normcheck.text.numerals import int_to_cn
 from normcheck.types.document import CLAUSE_KINDS, Document, Node
@@ -36,6 +36,11 @@ _CONFIDENCE = confidence("authority")  # data/confidence.json
 _LOWER = {Severity.HIGH: Severity.MEDIUM, Severity.MEDIUM: Severity.LOW, Severity.LOW: Severity.LOW}
 #: Generic obligation wording (应当/不得 on citizens) is worth a look, never an alarm on its own.
 _WEAK_TYPES = {"义务": Severity.LOW}
+
+
+def _weight(s: Severity) -> float:
+    """The severity's weight (data/severities.json), to keep the graver of two."""
+    return severities().weights[s.value]
 
 
 @dataclass(slots=True)
@@ -108,7 +113,7 @@ def _decide(act: Act, kind: Level, ctx: CheckContext, tables: AuthorityTables
         details.update(more)
         details["relied_on"] = message("authority.fine_relied_on")
     if act.type in _WEAK_TYPES:
-        sev = min(sev, _WEAK_TYPES[act.type], key=lambda s: s.weight)
+        sev = min(sev, _WEAK_TYPES[act.type], key=_weight)
         conf = min(conf, _CONFIDENCE["weak_type_cap"])
     if act.deferred:
         sev = _LOWER[sev]
@@ -219,7 +224,7 @@ def check_authority(ctx: CheckContext, tables: AuthorityTables | None = None) ->
                 hits[key] = _Hit(node, rule, [act], offset, sev, conf, extra, details)
             else:
                 hit.acts.append(act)
-                if sev.weight > hit.severity.weight:
+                if _weight(sev) > _weight(hit.severity):
                     hit.severity = sev
                 hit.confidence = max(hit.confidence, conf)
     findings = []
