@@ -153,17 +153,21 @@ def _within(child_id: str, unit_id: str | None) -> bool:
 
 
 def _assign(findings: Sequence[Finding], leaves: Sequence[Node | ClauseResult]
-            ) -> tuple[list[list[Finding]], list[Finding]]:
-    """Attach each finding to the finest clauses it concerns; return (per leaf, unattached).
+            ) -> tuple[list[list[int]], list[int]]:
+    """Attach each finding to the finest clauses it concerns; return (finding indices per leaf,
+    indices of the unattached ones).
 
     A finding naming a leaf's ID goes to that leaf; one naming a larger unit (an article with
     paragraphs) goes to the leaves inside that unit that its span overlaps (all of them when none
-    does); otherwise its span decides. Document-level findings stay unattached.
+    does); one naming no clause (a document-level finding, e.g. a gap in the chapter numbering whose
+    span is the whole chapter) goes to a leaf only when its span lies within that one leaf. The
+    unattached ones are document-level: they enter :func:`document_priority`, never a clause's score
+    (issue 18: a document-level finding added to every clause it spans pushed them all up).
     """
-    per: list[list[Finding]] = [[] for _ in leaves]
+    per: list[list[int]] = [[] for _ in leaves]
     by_id = {n.id: i for i, n in enumerate(leaves) if n.id}
-    loose: list[Finding] = []
-    for f in findings:
+    loose: list[int] = []
+    for k, f in enumerate(findings):
         idx: list[int] = []
         if f.clause and f.clause in by_id:
             idx = [by_id[f.clause]]
@@ -172,10 +176,12 @@ def _assign(findings: Sequence[Finding], leaves: Sequence[Node | ClauseResult]
             overlap = [i for i in (inside or range(len(leaves)))
                        if leaves[i].start < max(f.end, f.start + 1) and f.start < leaves[i].end]
             idx = overlap or inside
+            if not f.clause and len(idx) > 1:
+                idx = []
         if not idx:
-            loose.append(f)
+            loose.append(k)
         for i in idx:
-            per[i].append(f)
+            per[i].append(k)
     return per, loose
 
 
@@ -194,7 +200,7 @@ def raw_scores(clauses: Sequence[ClauseResult], findings: Sequence[Finding],
     :func:`calibrate`: what calibration is fitted on (``scripts/calibrate_rank.py``)."""
     p = params or load_params()
     per, _ = _assign(findings, clauses)
-    return [raw_score(c.text, fs, p) for c, fs in zip(clauses, per, strict=True)]
+    return [raw_score(c.text, [findings[k] for k in ks], p) for c, ks in zip(clauses, per, strict=True)]
 
 
 def score_clauses(doc: Document, findings: list[Finding], params: RankParams | None = None) -> list[ClauseResult]:
@@ -204,13 +210,14 @@ def score_clauses(doc: Document, findings: list[Finding], params: RankParams | N
     leaves = [n for n, _ in pairs]
     per, _ = _assign(findings, leaves)
     out: list[ClauseResult] = []
-    for (node, anc), fs in zip(pairs, per, strict=True):
+    for (node, anc), ks in zip(pairs, per, strict=True):
         text = doc.original[node.start:node.end]
         nums = _address(node, anc)
+        fs = [findings[k] for k in ks]
         out.append(ClauseResult(
             id=node.id, article=nums["article"], paragraph=nums["paragraph"], item=nums["item"],
             text=text, start=node.start, end=node.end, score=calibrate(raw_score(text, fs, p), p.knots),
-            subitem=nums["subitem"], article_suffix=int(nums["article_suffix"] or 0),
+            subitem=nums["subitem"], article_suffix=int(nums["article_suffix"] or 0), findings=ks,
         ))
     assign_ranks(out)
     return out
@@ -233,12 +240,23 @@ def document_priority(result: Result, params: RankParams | None = None) -> float
     if result.error:
         return 0.0
     _, loose = _assign(result.findings, result.clauses)
-    terms = [c.score for c in result.clauses] + [calibrate(finding_term(f, p), p.knots) for f in loose]
+    terms = [c.score for c in result.clauses] + [calibrate(finding_term(result.findings[k], p), p.knots)
+                                                 for k in loose]
     terms.sort(reverse=True)
     keep = 1.0
     for i, t in enumerate(terms[: p.top_k]):
         keep *= 1.0 - t * p.decay**i
     return min(1.0, max(0.0, 1.0 - keep))
+
+
+def place(result: Result) -> Result:
+    """Set each clause's ``findings`` (indices into ``result.findings``) as :func:`score_clauses` did,
+    from the clauses' IDs and offsets alone: for a Result read back from JSON (``Result.from_dict``),
+    so that reports show each finding where rank put it. Scores and ranks are left as they are."""
+    per, _ = _assign(result.findings, result.clauses)
+    for c, ks in zip(result.clauses, per, strict=True):
+        c.findings = ks
+    return result
 
 
 def rank(result: Result, doc: Document, params: RankParams | None = None) -> Result:

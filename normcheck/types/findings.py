@@ -5,6 +5,7 @@ Fields may be added; none may be removed or renamed without bumping SCHEMA_VERSI
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
@@ -43,6 +44,11 @@ class Evidence:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Evidence:
+        return cls(law=str(d.get("law") or ""), version=d.get("version"), article=str(d.get("article") or ""),
+                   text=str(d.get("text") or ""))
+
 
 @dataclass(slots=True)
 class Finding:
@@ -76,6 +82,17 @@ class Finding:
             d["details"] = self.details
         return d
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Finding:
+        """The inverse of :meth:`to_dict` (a jsonl finding back to a Finding). Raises ValueError for an
+        unknown type or severity."""
+        return cls(type=FindingType(d["type"]), clause=d.get("clause"), start=int(d.get("start") or 0),
+                   end=int(d.get("end") or 0), severity=Severity(d["severity"]),
+                   confidence=float(d.get("confidence") or 0.0), message=str(d.get("message") or ""),
+                   basis=str(d.get("basis") or ""),
+                   evidence=[Evidence.from_dict(e) for e in d.get("evidence") or []],
+                   rule=str(d.get("rule") or ""), details=dict(d.get("details") or {}))
+
 
 @dataclass(slots=True)
 class ClauseResult:
@@ -90,6 +107,10 @@ class ClauseResult:
     rank: int = 0
     subitem: int | None = None
     article_suffix: int = 0
+    #: Indices into ``Result.findings`` of the findings that concern this clause and entered its score,
+    #: set by ``normcheck.rank.score`` (None: not placed yet, e.g. just read back from JSON). Not part
+    #: of the jsonl object.
+    findings: list[int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -108,6 +129,13 @@ class ClauseResult:
         if self.article_suffix:
             d["article_suffix"] = self.article_suffix
         return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ClauseResult:
+        return cls(id=str(d["id"]), article=d.get("article"), paragraph=d.get("paragraph"), item=d.get("item"),
+                   text=str(d.get("text") or ""), start=int(d.get("start") or 0), end=int(d.get("end") or 0),
+                   score=float(d.get("score") or 0.0), rank=int(d.get("rank") or 0), subitem=d.get("subitem"),
+                   article_suffix=int(d.get("article_suffix") or 0))
 
 
 @dataclass(slots=True)
@@ -138,6 +166,13 @@ class DocumentInfo:
             d["date"] = self.date
         return d
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> DocumentInfo:
+        return cls(path=d.get("path"), title=str(d.get("title") or ""), kind=d.get("kind"),
+                   kind_inferred=bool(d.get("kind_inferred")), as_of=str(d.get("as_of") or ""),
+                   region=d.get("region"), sha256=str(d.get("sha256") or ""),
+                   kind_reason=str(d.get("kind_reason") or ""), date=d.get("date"))
+
 
 @dataclass(slots=True)
 class Result:
@@ -160,3 +195,48 @@ class Result:
             "priority": round(float(self.priority), 4),
             "notes": list(self.notes),
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Result:
+        """The inverse of :meth:`to_dict`: ``Result.from_dict(r.to_dict()).to_dict() == r.to_dict()``.
+
+        Keys this version does not know are ignored. The findings are not yet placed on clauses
+        (``placed`` is False until ``normcheck.rank.score.place`` runs; ``report.jsonl.load_result``
+        does both).
+        """
+        if d.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {d.get('schema_version')!r} is not {SCHEMA_VERSION}, the version "
+                             "this normcheck reads; re-run the check with this version")
+        err = d.get("error")
+        return cls(document=DocumentInfo.from_dict(d.get("document") or {}),
+                   clauses=[ClauseResult.from_dict(c) for c in d.get("clauses") or []],
+                   findings=[Finding.from_dict(f) for f in d.get("findings") or []],
+                   error={str(k): str(v) for k, v in err.items()} if err else None,
+                   priority=float(d.get("priority") or 0.0), notes=[str(n) for n in d.get("notes") or []])
+
+    @property
+    def placed(self) -> bool:
+        """Whether rank has placed the findings on clauses (every clause's ``findings`` is set)."""
+        return all(c.findings is not None for c in self.clauses)
+
+    def findings_by_section(self) -> tuple[list[int], dict[str, list[int]]]:
+        """Each finding once, for reports: (document-level finding indices, {clause id: indices shown there}).
+
+        A finding is shown at the first clause (in document order) that rank placed it on; one placed
+        on no clause is document-level. Raises ValueError when the findings are not placed.
+        """
+        if not self.placed:
+            raise ValueError("the findings are not placed on clauses; call normcheck.rank.score.place(result) "
+                             "(normcheck.report.jsonl.load_result does it for jsonl objects)")
+        home: dict[int, ClauseResult] = {}
+        for c in sorted(self.clauses, key=lambda c: (c.start, c.end)):
+            for i in c.findings or []:
+                home.setdefault(i, c)
+        per: dict[str, list[int]] = {}
+        loose: list[int] = []
+        for i in range(len(self.findings)):
+            if i in home:
+                per.setdefault(home[i].id, []).append(i)
+            else:
+                loose.append(i)
+        return loose, per
