@@ -402,11 +402,31 @@ def _superseded(c: LawCitation, res: Resolution, corpus: Any, details_base: dict
             else:
                 msg = f"《{res.law.name}》{old_label}在{new.version}版中已调整为{new_label}且内容已修改"
                 sev = Severity.MEDIUM
+        details = {**details_base, "reason": f"article_{m.status}", "old_version": old.version,
+                   "new_version": new.version, "new_article": m.new_number, "similarity": round(m.similarity, 3)}
+        if res.inferred_version is not None:
+            msg += _inference_note(res)
+            details.update(_inference_details(res))
         out.append(_finding(FindingType.OUTDATED_REFERENCE, c, sev, _CONF["superseded"] - amb, msg, ev,
-                            {**details_base, "reason": f"article_{m.status}", "old_version": old.version,
-                             "new_version": new.version, "new_article": m.new_number,
-                             "similarity": round(m.similarity, 3)}, ref.start, ref.end))
+                            details, ref.start, ref.end))
     return out
+
+
+def _inference_note(res: Resolution) -> str:
+    """（据引用处的文字推断引用的是2017-09-01版：…）: the finding says the version was inferred, and why."""
+    v = res.inferred_version
+    if v is None:
+        return ""
+    basis = "审查日期" if res.cited_on == res.as_of else "文件日期"
+    dated = f"（按{basis}应为{res.dated_version.version}版）" if res.dated_version is not None else ""
+    return f"（推断引用的是{v.version}版{dated}：{res.inference_reason}）"
+
+
+def _inference_details(res: Resolution) -> dict[str, Any]:
+    v, d = res.inferred_version, res.dated_version
+    return {"inferred_version": v.version if v else None, "dated_version": d.version if d else None,
+            "inference_reason": res.inference_reason,
+            "inference_scores": [list(x) for x in res.inference_scores]}
 
 
 def reference_findings(doc: Document, corpus: Any, *, as_of: str, region: str | None, kind: Level | None,
