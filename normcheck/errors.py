@@ -35,6 +35,9 @@ class Code(str, Enum):
     CORPUS_SOURCE_BAD = "E104"
     LAW_NOT_FOUND = "E105"
     CORPUS_LOCKED = "E106"  # another process (a `corpus build`) holds the index's write lock
+    # corpus coverage warnings (W12x): notes on a result, never raised (normcheck.corpus.coverage)
+    COVERAGE_AS_OF = "W120"  # the as-of date is after the snapshot of the source holding the cited law
+    COVERAGE_VERSION = "W121"  # the document's date is before the cited law's earliest version in the index
     # arguments and manifests (E2xx)
     BAD_KIND = "E201"
     BAD_DATE = "E202"
@@ -82,6 +85,12 @@ EXPLAIN: dict[Code, tuple[str, str]] = {
                           "run `normcheck corpus build` again"),
     Code.CORPUS_LOCKED: ("another process holds the index's write lock (a `corpus build` running?)",
                          "wait for it to finish, then run again"),
+    Code.COVERAGE_AS_OF: ("the corpus is a snapshot older than the check's as-of date: the cited law may have a "
+                          "newer version the index lacks, so a clean result is not proof",
+                          "add the newer law file as a plain folder with a manifest and rebuild (README)"),
+    Code.COVERAGE_VERSION: ("the document is older than the cited law's earliest version in the index: the "
+                            "version it cites is missing and the citation was read in a later text",
+                            "add the older version as a plain folder with a manifest and rebuild (README)"),
     Code.BAD_SETTING: ("an environment setting or option has an invalid value", "fix the value named"),
     Code.OUTPUT_UNWRITABLE: ("the output path cannot be written (permissions, read-only, missing folder)",
                              "choose a writable --out"),

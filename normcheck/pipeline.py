@@ -150,6 +150,8 @@ def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, reg
     ctx = CheckContext(document=doc, kind=kind, as_of=info.as_of, region=region, corpus=corpus_obj)
     ctx.citations = find_citations(doc)
     ctx.resolutions = resolve_citations(ctx.citations, doc, corpus_obj, as_of=info.as_of, region=region, kind=kind)
+    from normcheck.corpus.coverage import coverage_notes  # W120/W121: what the index does not cover (issue 16)
+    notes.extend(coverage_notes(ctx.resolutions, corpus_obj, as_of=info.as_of))
     findings: list[Finding] = []
     for name, fn in fns.items():
         try:

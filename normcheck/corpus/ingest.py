@@ -55,6 +55,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from normcheck.corpus.coverage import compute_snapshots
 from normcheck.corpus.registry import PRC, RegistryEntry, load_registry, normalize_title, title_aliases
 from normcheck.corpus.schema import (
     DERIVED_TABLES,
@@ -501,7 +502,9 @@ def build_corpus(sources: list[Path], out: Path, *, progress: ProgressFn | None 
             con.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [
                 ("schema_version", str(SCHEMA_VERSION)), ("fts_tokenizer", fts),
                 ("built_at", time.strftime("%Y-%m-%dT%H:%M:%S")), ("normcheck_version", _version()),
-                ("sources", json.dumps([str(Path(s).expanduser().resolve()) for s in sources], ensure_ascii=False))])
+                ("sources", json.dumps([str(Path(s).expanduser().resolve()) for s in sources], ensure_ascii=False)),
+                ("source_snapshots", json.dumps(compute_snapshots(con, [str(Path(s).expanduser().resolve())
+                                                                        for s in sources]), ensure_ascii=False))])
             con.commit()
             if report.files_indexed or report.files_removed:
                 con.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
