@@ -8,11 +8,11 @@ from importlib import resources
 
 import pytest
 
+from normcheck import segment
 from normcheck.checks import CheckContext
 from normcheck.checks.authority.check import check_authority
 from normcheck.errors import Code, NormcheckError
 from normcheck.knowledge.authority import authority_tables, validate_authority, validate_signals
-from normcheck.structure.segment import segment
 from normcheck.types.law import Article, Law, LawVersion, Level
 
 #: One clause of our own that sets each (act, type).

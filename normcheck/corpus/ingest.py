@@ -65,7 +65,7 @@ from normcheck.corpus.schema import (
     fts_delete,
     fts_insert,
 )
-from normcheck.errors import Code, CorpusError
+from normcheck.errors import Code, CorpusError, InputError
 from normcheck.knowledge import municipalities, regions
 from normcheck.types.law import Level, Status
 
@@ -353,23 +353,6 @@ def _included(include: Include, rel: str) -> bool:
 # ----------------------------------------------------------------------------- parsing one file
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
-
-
-def _docx_text(path: Path) -> str:
-    import docx  # python-docx
-
-    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-
-
 def _header(text: str) -> dict[str, Any]:
     """Title, part title (民法典 合同编), history dates and 施行 date from a file's head."""
     head_end = text.find("<!-- INFO END -->")
@@ -433,7 +416,14 @@ def split_articles(text: str, fmt: str, rel: str) -> list[tuple[int, int, str, s
 
 
 def _parse_file(entry: _Entry, data: bytes) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
-    text = _docx_text(entry.path) if entry.fmt == "docx" else _decode(data)
+    """Law files go through the drafts' reader (``normcheck.text.read``) and segmenter: one decoder,
+    one .docx reader, one tree for both."""
+    from normcheck.text.read import decode_bytes, read_text
+
+    if entry.fmt == "docx":
+        text, _ = read_text(entry.path)
+    else:
+        text, _ = decode_bytes(data, entry.rel)
     info = _header(text)
     arts = split_articles(text, entry.fmt, entry.rel)
     return info, arts
@@ -563,7 +553,7 @@ def _ingest_files(con: sqlite3.Connection, fts: str, entries: list[_Entry], repo
                 report.files_unchanged += 1
                 continue
             info, arts = _parse_file(e, data)
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, InputError) as exc:
             report.issues.append(BuildIssue(Code.CORPUS_SOURCE_BAD.value, e.rel, f"unreadable law file ({exc}); "
                                                                                 "skipped"))
             continue

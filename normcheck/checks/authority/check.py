@@ -200,17 +200,9 @@ def check_authority(ctx: CheckContext, tables: AuthorityTables | None = None) ->
     """The authority findings of one document (see module docstring)."""
     tables = tables or authority_tables()
     doc = ctx.document
-    kind = ctx.kind
-    if kind is None:
-        from normcheck.structure.kind import infer_kind
-
-        kind, _ = infer_kind(doc)
+    kind = ctx.kind  # inferred once, by the pipeline, when the caller gave none
     if kind is None or kind in (Level.OTHER, Level.JUDICIAL_INTERPRETATION):
         return []
-    if ctx.region is None:
-        from normcheck.structure.kind import infer_region
-
-        ctx.region = infer_region(doc)
     hits: dict[tuple[int, str, str], _Hit] = {}
     for node, offset, acts in analyze_document(doc):
         for act in acts.setting():

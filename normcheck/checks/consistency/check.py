@@ -10,6 +10,7 @@ first: no alignment that clear, or no concrete difference, means no finding.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -27,8 +28,8 @@ from normcheck.checks.consistency.retrieve import (
     topic_overlap,
     with_coverage,
 )
-from normcheck.types.document import Document, Node
 from normcheck.knowledge import comparison, confidence
+from normcheck.types.document import Document, Node
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
 from normcheck.types.law import Article, Law, LawVersion, Level
 
@@ -61,27 +62,16 @@ def _clause_body(doc: Document, node: Node) -> tuple[str, int]:
     return text[cut:], node.start + cut
 
 
-def _cited_articles(doc: Document, corpus: Any, citations: list[Any], *, as_of: str, region: str | None,
-                    kind: Level | None, memo: dict[Any, Any]) -> dict[str, list[tuple[Law, LawVersion, Article]]]:
-    """Article node id -> the superior articles its citations resolve to."""
-    try:
-        from normcheck.cite import LawCitation
-        from normcheck.resolve import resolve
-    except ImportError:  # pragma: no cover - the citation stage is optional
-        return {}
+def _cited_articles(doc: Document, citations: Sequence[Any], resolutions: Sequence[Any]
+                    ) -> dict[str, list[tuple[Law, LawVersion, Article]]]:
+    """Article node id -> the superior articles its citations resolve to (the resolution stage's results)."""
     out: dict[str, list[tuple[Law, LawVersion, Article]]] = {}
-    for c in citations:
-        if not isinstance(c, LawCitation) or not c.refs:
+    for c, res in zip(citations, resolutions, strict=True):
+        if res is None or res.status != "resolved" or res.law is None or not getattr(c, "refs", None):
             continue
         node = doc.clause_at(c.start)
         art_node = doc.article_of(node) if node is not None else None
         if art_node is None:
-            continue
-        key = (c.title, c.issuer, tuple((r.article, r.suffix) for r in c.refs), as_of, region)
-        if key not in memo:
-            memo[key] = resolve(c, doc, corpus, as_of=as_of, region=region, kind=kind)
-        res = memo[key]
-        if res.status != "resolved" or res.law is None:
             continue
         for ar in res.articles:
             version = res.cited_version or res.version
@@ -183,15 +173,15 @@ def _finding(doc: Document, node: Node, body: str, offset: int, al: Alignment,
 
 
 def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, region: str | None, as_of: str,
-                         citations: list[Any] | None = None, cache: dict[str, Any] | None = None,
+                         citations: list[Any] | None = None, resolutions: Sequence[Any] | None = None,
                          index: SuperiorIndex | None = None, mask: np.ndarray | None = None) -> list[Finding]:
     """``inconsistent_with_superior`` findings for ``doc``.
 
     ``corpus`` (a CorpusAPI) gives the superior laws and resolves citations; ``index`` may be given
     instead of (or besides) it, e.g. by benchmarks, with ``mask`` selecting its entries in force.
-    ``cache`` is the run's ``ctx.cache``.
+    ``citations``/``resolutions`` are the pipeline's citation and resolution stages (resolved here when
+    only citations are given).
     """
-    cache = cache if cache is not None else {}
     if index is None:
         if corpus is None:
             return []
@@ -200,8 +190,11 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
         return []
     cited: dict[str, list[tuple[Law, LawVersion, Article]]] = {}
     if corpus is not None and citations:
-        cited = _cited_articles(doc, corpus, citations, as_of=as_of, region=region, kind=kind,
-                                memo=cache.setdefault("consistency.resolutions", {}))
+        if resolutions is None:
+            from normcheck.resolve import resolve_citations
+
+            resolutions = resolve_citations(citations, doc, corpus, as_of=as_of, region=region, kind=kind)
+        cited = _cited_articles(doc, citations, resolutions)
     prior = index.law_prior(doc.meta.title) if doc.meta.title else None
     out: list[Finding] = []
     for node in doc.clauses():
@@ -228,4 +221,5 @@ def check_consistency(ctx: CheckContext) -> list[Finding]:
     if ctx.corpus is None:
         return []
     return consistency_findings(ctx.document, ctx.corpus, kind=ctx.kind, region=ctx.region, as_of=ctx.as_of,
-                                citations=ctx.citations, cache=ctx.cache)
+                                citations=ctx.citations,
+                                resolutions=ctx.resolutions if len(ctx.resolutions) == len(ctx.citations) else None)
