@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import json
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +26,86 @@ from normcheck.errors import Code, CorpusError
 from normcheck.types.law import Article, Law, LawVersion, Level, Status, superior_levels
 
 _BUILD_HINT = "run `normcheck corpus build` (sources: $NORMCHECK_CORPUS_SRC or ../shared/corpora/lawrefbook)"
+
+_LOCKED_HINT = ("another process is writing the index (a `normcheck corpus build` running?): wait for it to "
+                "finish, then run again")
+
+
+def sqlite_uri(path: str | Path, mode: str = "ro") -> str:
+    """A ``file:`` URI for ``path`` with ``?``, ``#``, ``%`` and spaces quoted (sqlite3 reads them as URI syntax)."""
+    p = Path(path).absolute()
+    return f"file:{urllib.parse.quote(p.as_posix(), safe='/')}?mode={mode}"
+
+
+def database_error(exc: sqlite3.Error, path: Path) -> CorpusError:
+    """The coded error for a SQLite failure on an index: locked (E106) or unreadable/corrupt (E102)."""
+    msg = str(exc)
+    if "locked" in msg or "busy" in msg:
+        return CorpusError(Code.CORPUS_LOCKED, f"the corpus index is locked ({msg}); {_LOCKED_HINT}", str(path))
+    return CorpusError(Code.CORPUS_CORRUPT, f"the corpus index cannot be read ({msg}): it is damaged or not a "
+                       f"normcheck index; {_BUILD_HINT}", str(path))
+
+
+def _fatal(exc: sqlite3.Error) -> bool:
+    """Errors that mean the index itself is unusable (not a query the caller may recover from)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        msg = str(exc)
+        return any(w in msg for w in ("locked", "busy", "disk I/O", "malformed", "not a database", "unable to open"))
+    return isinstance(exc, sqlite3.DatabaseError)
+
+
+class _Rows:
+    """A cursor whose SQLite failures become coded CorpusErrors (while fetching, too)."""
+
+    def __init__(self, cur: sqlite3.Cursor, path: Path) -> None:
+        self._cur = cur
+        self._path = path
+
+    def _call(self, fn: Any) -> Any:
+        try:
+            return fn()
+        except sqlite3.Error as exc:
+            if _fatal(exc):
+                raise database_error(exc, self._path) from exc
+            raise
+
+    def fetchone(self) -> Any:
+        return self._call(self._cur.fetchone)
+
+    def fetchall(self) -> list[Any]:
+        rows: list[Any] = self._call(self._cur.fetchall)
+        return rows
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            row = self._call(self._cur.fetchone)
+            if row is None:
+                return
+            yield row
+
+
+class _Guarded:
+    """The read-only connection, with SQLite failures on a damaged or locked index turned into
+    CorpusError E102/E106 (a corrupt index must fail loudly, not switch checks off one by one)."""
+
+    def __init__(self, con: sqlite3.Connection, path: Path) -> None:
+        self._con = con
+        self._path = path
+
+    def execute(self, sql: str, args: Any = ()) -> _Rows:
+        try:
+            return _Rows(self._con.execute(sql, args), self._path)
+        except sqlite3.Error as exc:
+            if _fatal(exc):
+                raise database_error(exc, self._path) from exc
+            raise
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
 
 class Corpus:
     """A built corpus index (read-only). Use :meth:`open`; close it or use ``with``."""

@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+#: File names are limited to 255 bytes on common file systems; mkstemp adds 8 characters and ".tmp".
+MAX_NAME_BYTES = 255
+_TMP_EXTRA = 8 + len(".tmp")
+
+
+def temp_prefix(name: str) -> str:
+    """``.<name>.``, shortened (with a hash of the full name) so the temporary name fits 255 bytes."""
+    prefix = f".{name}."
+    budget = MAX_NAME_BYTES - _TMP_EXTRA
+    if len(os.fsencode(prefix)) <= budget:
+        return prefix
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
+    keep = name
+    while len(os.fsencode(f".{keep}~{digest}.")) > budget:
+        keep = keep[:-1]
+    return f".{keep}~{digest}."
 
 
 @contextlib.contextmanager
@@ -18,7 +36,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=temp_prefix(target.name), suffix=".tmp")
     os.close(fd)
     tmp_path = Path(tmp)
     umask = os.umask(0)

@@ -226,14 +226,19 @@ class SuperiorIndex:
     def load_or_build(cls, entries: Sequence[Entry], cache: Path | None, key: str) -> SuperiorIndex:
         """The index over ``entries``, read from ``cache`` when it was saved under the same ``key``
         (which must identify the corpus and the entries), else built and saved there (best effort:
-        a read-only folder only costs the rebuild next time)."""
+        a read-only folder only costs the rebuild next time).
+
+        A cache that cannot be used — stale, truncated, corrupt, arrays of the wrong shape — is never
+        skipped silently: the index is rebuilt from ``entries`` and the cache replaced (issue 17)."""
         if cache is not None and cache.is_file():
             try:
                 with np.load(cache, allow_pickle=False) as z:
                     if str(z["key"]) == key:
-                        return cls(entries, arrays={name: z[name] for name in z.files})
-            except (OSError, ValueError, KeyError, EOFError):
-                pass  # a stale or broken cache is rebuilt
+                        loaded = cls(entries, arrays={name: z[name] for name in z.files})
+                        loaded._validate()
+                        return loaded
+            except Exception:  # BadZipFile, zlib.error, ValueError, IndexError...: rebuilt below
+                pass
         index = cls(entries)
         if cache is not None:
             try:
@@ -241,6 +246,22 @@ class SuperiorIndex:
             except OSError:
                 pass
         return index
+
+    def _validate(self) -> None:
+        """Raise ValueError when arrays read from a cache do not fit together or the entries."""
+        n = len(self.entries)
+        for post in (self._bm25, self._tfidf):
+            off, docs = post.offsets, post.docs
+            ok = (post.n_docs == n and off.ndim == 1 and len(off) == len(post.vocab) + 1
+                  and len(post.df) == len(post.vocab) and int(off[0]) == 0
+                  and int(off[-1]) == len(docs) == len(post.weights)
+                  and bool(np.all(np.diff(off) >= 0)) and len(post.doc_len) == n
+                  and (not len(docs) or (int(docs.min()) >= 0 and int(docs.max()) < n))
+                  and bool(np.all(np.isfinite(post.weights))))
+            if not ok:
+                raise ValueError("the retrieval cache's arrays do not fit together or the entries")
+        if len(self._tfidf_idf) != len(self._tfidf.vocab):
+            raise ValueError("the retrieval cache's idf does not fit its vocabulary")
 
     def _build(self, k1: float, b: float) -> None:
         n = len(self.entries)
