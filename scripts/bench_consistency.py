@@ -1,7 +1,7 @@
 """Benchmark for the ``consistency`` check (issue 6).
 
 1. Precision / recall of ``inconsistent_with_superior`` on the perturbation suite
-   (``eval/inconsistency/build.py``), dev and held-out test, overall and per perturbation kind.
+   (``normcheck/evaluation/builders/inconsistency.py``), dev and held-out test, overall and per perturbation kind.
 2. False alarms on real local regulations (DLC): a seeded sample of provincial regulations,
    checked against the national laws and administrative regulations in force on their date.
    Faithful restatements must not be flagged; every finding is listed for reading.

@@ -5,7 +5,7 @@
    - ``consistent``: the paragraph itself, half of the time with the usual local substitutions
      (本法 -> 本条例, 国务院 -> 市人民政府 ...), or a fine range narrowed inside the superior's;
    - ``inconsistent``: the paragraph (or its local restatement) changed by one of the perturbations
-     of the inconsistency benchmark builder (``eval/inconsistency/build.py``, imported): a number, a
+     of the inconsistency benchmark builder (``normcheck.evaluation.builders.inconsistency``, imported): a number, a
      fine's maximum, a modality, an added condition, a dropped exception;
    - ``unrelated``: another paragraph (half of the time from the same law: hard negatives).
    Split by a hash of the superior *law title* (stricter than by article: a law's versions and
@@ -248,7 +248,8 @@ def main() -> None:
         "",
         _by_variant(test, {"rules": rule_pred, "model": model_pred}),
         "",
-        f"Inconsistency benchmark pairs (eval/inconsistency/build.py, dev+test, n={len(bench_pairs)}; their "
+        "Inconsistency benchmark pairs (normcheck/evaluation/builders/inconsistency.py, "
+        f"dev+test, n={len(bench_pairs)}; their "
         "paragraphs are excluded from training, other paragraphs of the same laws may be in it):",
         "",
         _table(rows_bench, bin_labels),

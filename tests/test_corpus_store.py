@@ -67,7 +67,7 @@ def test_repeal_scan_and_registry(corpus: Corpus) -> None:
     assert old.repealed_on == "2010-01-01" and old.successor == DEMO
     assert corpus.successor(old.id).id == DEMO
     assert any(f["fact"] == "successor" and "示范法(2010-01-01).md" in f["source"] for f in corpus.facts(old.id))
-    contract = corpus.find_laws("合同法")[0]  # from corpora/registry.csv, absent from the texts
+    contract = corpus.find_laws("合同法")[0]  # from normcheck/data/registry.csv, absent from the texts
     assert contract.repealed_on == "2021-01-01"
     assert corpus.successor(contract.id).name == "中华人民共和国民法典"
     assert corpus.version_in_force(contract.id, "2020-12-31") is not None

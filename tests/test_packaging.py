@@ -55,6 +55,9 @@ for name, args in {"check": ["check", "-q"], "segment": ["segment", sample, "--f
     if name == "check":
         out["check_stdout"] = r.stdout
 out["codes"] = codes
+# the report formats too: only what they import is judged here (tests/test_cli_check.py judges the reports)
+for fmt in ("csv", "html", "docx"):
+    runner.invoke(app, ["check", sample, "-q", "--format", fmt, "--out", str(Path(sys.argv[2]) / f"r.{fmt}")])
 
 def closure(dist):
     seen, todo = set(), [dist]
@@ -149,7 +152,7 @@ def test_wheel_ships_its_data_and_needs_only_the_core(installed: tuple[Path, Pat
     target, site = installed
     probe = tmp_path / "probe.py"
     probe.write_text(_PROBE, encoding="utf-8")
-    r = subprocess.run([str(target / "bin" / "python"), str(probe), str(site)], cwd=tmp_path,
+    r = subprocess.run([str(target / "bin" / "python"), str(probe), str(site), str(tmp_path)], cwd=tmp_path,
                        env=_env(_home(tmp_path)), capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-3000:]
     out = json.loads(next(x for x in r.stdout.splitlines() if x.startswith("PROBE "))[6:])
@@ -161,6 +164,7 @@ def test_wheel_ships_its_data_and_needs_only_the_core(installed: tuple[Path, Pat
     assert out["codes"]["eval"] != 0  # an unknown suite: a message, after importing the harness
     assert out["outside_core"] == [], f"core commands import packages outside the core dependencies: {out}"
     assert not {"torch", "transformers", "matplotlib", "spacy", "jieba"} & set(out["imported"])
+    assert "python-docx" in out["imported"]  # the docx report ran its imports
 
 
 def test_missing_ml_extra_is_a_coded_error(monkeypatch: pytest.MonkeyPatch) -> None:

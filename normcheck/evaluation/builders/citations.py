@@ -2,7 +2,7 @@
 facts as of the corpus snapshot date.
 
 For the latest version of each dated DLC regulation, each citation of a national law/regulation found in the
-corpus or the committed registry (``corpora/registry.csv``) is labelled at the citing article:
+corpus or the committed registry (``normcheck/data/registry.csv``) is labelled at the citing article:
 - positive ``outdated_reference``: the cited law was repealed by the as-of date (registry facts), or the
   cited article of the version in force on the document's date was changed, moved or deleted in the
   version in force on the as-of date (``normcheck.corpus.versions.align_articles``);
