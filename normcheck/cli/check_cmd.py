@@ -52,6 +52,9 @@ def register(app: typer.Typer) -> None:
         resume: Annotated[bool, typer.Option(help="Skip documents already in --out (matched by content "
                                              "sha256).")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+        timeout: Annotated[float | None, typer.Option(help="Per-document time budget in seconds (0: none; default "
+                                                      "$NORMCHECK_DOC_TIMEOUT or 300); a document over it gets "
+                                                      "E011 and the batch goes on.")] = None,
     ) -> None:
         """Check documents against the laws above them; one result per document, in input order."""
         from normcheck.batch.run import run_batch
@@ -76,7 +79,12 @@ def register(app: typer.Typer) -> None:
             raise _fail(f"[E203] no such manifest: {manifest}")
         if corpus is not None and not corpus.exists():
             raise _fail(f"[E101] no corpus index at {corpus}; build it with `normcheck corpus build --out {corpus}`")
-        if corpus is None and not quiet:
+        if timeout is not None and (timeout < 0 or timeout != timeout):
+            raise _fail(f"[E205] --timeout must be a number of seconds >= 0 (0: no budget), not {timeout}")
+        budget: float | str | None = "default" if timeout is None else (timeout or None)
+        if jobs < 1:
+            raise _fail(f"[E205] --jobs must be 1 or more, not {jobs}")
+        if corpus is None:  # shown even with -q: without the index the answers are incomplete (issue 17)
             from normcheck.paths import default_corpus_path
 
             if not default_corpus_path().exists():
@@ -92,7 +100,7 @@ def register(app: typer.Typer) -> None:
             if quiet or not sys.stderr.isatty():
                 summary = run_batch(inputs, kind=kind, as_of=as_of, region=region, corpus_path=corpus, jobs=jobs,
                                     resume=resume, out=out, fmt=fmt, manifest=manifest, stream=sys.stdout,
-                                    report_filter=keep)
+                                    report_filter=keep, timeout_s=budget)
             else:
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -105,15 +113,28 @@ def register(app: typer.Typer) -> None:
 
                     summary = run_batch(inputs, kind=kind, as_of=as_of, region=region, corpus_path=corpus,
                                         jobs=jobs, resume=resume, out=out, fmt=fmt, manifest=manifest,
-                                        progress=tick, stream=sys.stdout, report_filter=keep)
+                                        progress=tick, stream=sys.stdout, report_filter=keep, timeout_s=budget)
         except NormcheckError as exc:
             raise _fail(str(exc)) from None
         except ValueError as exc:
             raise _fail(str(exc)) from None
+        except KeyboardInterrupt:
+            raise _fail("interrupted: the documents finished so far are kept in the journal; run the same command "
+                        "again with --resume to finish" if out is not None else "interrupted", 130) from None
+        except OSError as exc:  # an output or input failure no layer below coded
+            raise _fail(f"[E401] {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")) from None
+        except Exception as exc:
+            import os
+
+            if os.environ.get("NORMCHECK_DEBUG"):
+                raise
+            raise _fail(f"[E999] internal error {type(exc).__name__}: {exc}; please report it "
+                        "(NORMCHECK_DEBUG=1 shows the traceback)") from None
         if not quiet and (summary.total > 1 or out is not None or summary.failed):
             console.print(summary_table(summary))
         if summary.total == 0:
-            raise _fail("no .txt/.md/.docx documents found in the given paths", 1)
+            raise _fail("[E001] no documents found in the given paths (.txt .md .docx, or a refused format such as "
+                        ".doc/.pdf, which would be reported): check the paths", 1)
         raise typer.Exit(summary.exit_code)
 
 
