@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import os
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -98,6 +99,7 @@ def check(
     corpus: Any = None,
     checks: Sequence[str] | None = None,
     path: str | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Result:
     """Check one document against the laws above it.
 
@@ -105,6 +107,8 @@ def check(
     domain.md §2 (inferred when absent, and the inference is reported). ``as_of``: the date against
     which citations and versions are judged (default today). ``corpus``: a Corpus, a path to an
     index, or None for the default index. ``checks``: names from the registry (default: all).
+    ``timings``: a dict that gets the seconds spent per stage added to it (``load``, ``kind``,
+    ``citations``, ``resolve``, ``check:<name>``, ``rank``) — for benchmarks; not part of the result.
     """
     as_of_s = parse_date(as_of)
     level = Level.parse(kind) if kind is not None else None
@@ -114,25 +118,36 @@ def check(
     info = DocumentInfo(path=shown_path, title="", kind=level.value if level else None,
                         kind_inferred=False, as_of=as_of_s, region=region, sha256="")
     try:
+        t0 = time.perf_counter()
         if p is None or p.is_file():  # never open a FIFO or a device: reading reports it (coded)
             info.sha256 = _sha256(source, p)
         doc = load_document(p if p is not None else source, path=path)
+        _tick(timings, "load", t0)
     except NormcheckError as exc:
         return Result(document=info, error=exc.to_dict())
     except OSError as exc:
         err = NormcheckError(Code.READ_FAILED, f"could not read the file: {exc.strerror or exc}", shown_path)
         return Result(document=info, error=err.to_dict())
-    return check_document(doc, info=info, kind=level, region=region, corpus=corpus, fns=fns)
+    return check_document(doc, info=info, kind=level, region=region, corpus=corpus, fns=fns, timings=timings)
+
+
+def _tick(timings: dict[str, float] | None, stage: str, since: float) -> float:
+    """Add the seconds since ``since`` to ``timings[stage]``; returns now (for the next stage)."""
+    now = time.perf_counter()
+    if timings is not None:
+        timings[stage] = timings.get(stage, 0.0) + now - since
+    return now
 
 
 def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, region: str | None,
-                   corpus: Any, fns: dict[str, Any]) -> Result:
+                   corpus: Any, fns: dict[str, Any], timings: dict[str, float] | None = None) -> Result:
     """The stages after reading, on an already segmented document."""
     from normcheck.cite import find_citations
     from normcheck.rank import document_priority, score_clauses
     from normcheck.resolve import resolve_citations
     from normcheck.structure.kind import infer_kind, infer_region
 
+    t = time.perf_counter()
     notes: list[str] = []
     info.title = doc.meta.title
     info.date = doc.meta.date
@@ -147,11 +162,14 @@ def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, reg
     corpus_obj, note = resolve_corpus(corpus)
     if note:
         notes.append(note)
+    t = _tick(timings, "kind", t)
     ctx = CheckContext(document=doc, kind=kind, as_of=info.as_of, region=region, corpus=corpus_obj)
     ctx.citations = find_citations(doc)
+    t = _tick(timings, "citations", t)
     ctx.resolutions = resolve_citations(ctx.citations, doc, corpus_obj, as_of=info.as_of, region=region, kind=kind)
     from normcheck.corpus.coverage import coverage_notes  # W120/W121: what the index does not cover (issue 16)
     notes.extend(coverage_notes(ctx.resolutions, corpus_obj, as_of=info.as_of))
+    t = _tick(timings, "resolve", t)
     findings: list[Finding] = []
     for name, fn in fns.items():
         try:
@@ -160,9 +178,11 @@ def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, reg
             notes.append(f"check {name} skipped: {exc}")
         except Exception as exc:  # a bug in one check must not lose the document
             notes.append(f"[{Code.INTERNAL.value}] check {name} failed: {type(exc).__name__}: {exc}")
+        t = _tick(timings, f"check:{name}", t)
     findings.sort(key=lambda f: (f.start, f.end, f.type.value))
     result = Result(document=info, findings=findings)
     result.clauses = score_clauses(doc, findings)
     result.priority = document_priority(result)
     result.notes = notes
+    _tick(timings, "rank", t)
     return result
