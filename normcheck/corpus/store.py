@@ -27,6 +27,7 @@ from normcheck.types.law import Article, Law, LawVersion, Level, Status, superio
 
 _BUILD_HINT = "run `normcheck corpus build` (sources: $NORMCHECK_CORPUS_SRC or ../shared/corpora/lawrefbook)"
 
+
 _LOCKED_HINT = ("another process is writing the index (a `normcheck corpus build` running?): wait for it to "
                 "finish, then run again")
 
@@ -111,7 +112,7 @@ class Corpus:
     """A built corpus index (read-only). Use :meth:`open`; close it or use ``with``."""
 
     def __init__(self, con: sqlite3.Connection, path: Path) -> None:
-        self._con = con
+        self._con: Any = _Guarded(con, path) if isinstance(con, sqlite3.Connection) else con
         self.path = path
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
         self.meta: dict[str, str] = meta
@@ -130,17 +131,34 @@ class Corpus:
         if not p.is_file():
             raise CorpusError(Code.CORPUS_MISSING, f"no corpus index here; {_BUILD_HINT}", str(p))
         try:
-            con = sqlite3.connect(f"file:{p}?mode=ro", uri=True, check_same_thread=False)
+            con = sqlite3.connect(sqlite_uri(p), uri=True, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise database_error(exc, p) from exc
+        try:
             version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
+            con.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise database_error(exc, p) from exc
             raise CorpusError(Code.CORPUS_CORRUPT, f"not a readable corpus index ({exc}); {_BUILD_HINT}",
                               str(p)) from exc
-        if version is None or int(version[0]) != SCHEMA_VERSION:
+        try:
+            schema = int(version[0]) if version is not None else None
+        except (TypeError, ValueError):
+            schema = None
+        if schema != SCHEMA_VERSION:
             con.close()
             raise CorpusError(Code.CORPUS_CORRUPT,
                               f"corpus schema {version[0] if version else '?'} != {SCHEMA_VERSION}; "
                               f"{_BUILD_HINT} again", str(p))
-        return cls(con, p)
+        try:
+            return cls(con, p)
+        except CorpusError:
+            con.close()
+            raise
+        except sqlite3.Error as exc:  # meta unreadable past the first row
+            con.close()
+            raise database_error(exc, p) from exc
 
     def close(self) -> None:
         self._con.close()
