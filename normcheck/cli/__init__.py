@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from normcheck.cli import check_cmd, corpus_cmd, eval_cmd, segment_cmd, train_cmd
+from normcheck.cli import check_cmd, corpus_cmd, eval_cmd, impact_cmd, segment_cmd, serve_cmd, train_cmd
 
 app = typer.Typer(
     name="normcheck",
@@ -17,7 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (segment_cmd, corpus_cmd, check_cmd, eval_cmd, train_cmd):
+for _module in (segment_cmd, corpus_cmd, check_cmd, eval_cmd, train_cmd, impact_cmd, serve_cmd):
     _module.register(app)
 
 
