@@ -35,8 +35,14 @@ def eval_command(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild suites even when cached.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON, not Markdown.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
+    from_workbench: Annotated[Path | None, typer.Option("--from-workbench", help="A workbench database "
+                                                        "(workbench.sqlite): precision by type from the "
+                                                        "reviewers' accepted/rejected findings.")] = None,
 ) -> None:
     """Score predictions against labelled review outcomes; `--suite all` runs every benchmark in eval/."""
+    if from_workbench is not None:
+        _from_workbench(from_workbench, as_json)
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -95,6 +101,19 @@ def eval_command(
         _fail(str(e), 2)
     finally:
         bar.stop()
+
+
+def _from_workbench(db: Path, as_json: bool) -> None:
+    from normcheck.serve.outcomes import precision_by_type, render_precision
+    from normcheck.serve.store import Store
+
+    try:
+        store = Store.open_existing(db)
+        rep = precision_by_type(store)
+        store.close()
+    except NormcheckError as e:
+        _fail(str(e), 1)
+    typer.echo(json.dumps(rep, ensure_ascii=False, indent=2) if as_json else render_precision(rep))
 
 
 def register(app: typer.Typer) -> None:
