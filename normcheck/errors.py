@@ -28,6 +28,8 @@ class Code(str, Enum):
     TIME_BUDGET = "E011"  # the document ran past the per-document time budget and was stopped
     SIZE_BUDGET = "E012"  # the document's text is over the per-document size budget
     ENCRYPTED_DOCX = "E013"  # a password-protected Word file (an OLE container holding EncryptedPackage)
+    # reading warnings (W0xx): kept on the Document, never raised
+    TRADITIONAL_SCRIPT = "W001"  # traditional characters read as simplified for analysis (offsets unchanged)
     # corpus (E1xx)
     CORPUS_MISSING = "E101"
     CORPUS_CORRUPT = "E102"
@@ -38,6 +40,8 @@ class Code(str, Enum):
     # corpus coverage warnings (W12x): notes on a result, never raised (normcheck.corpus.coverage)
     COVERAGE_AS_OF = "W120"  # the as-of date is after the snapshot of the source holding the cited law
     COVERAGE_VERSION = "W121"  # the document's date is before the cited law's earliest version in the index
+    # model warnings (W13x): notes on a result, never raised (normcheck.ml.plug)
+    MODEL_FALLBACK = "W130"  # a model asked for (models=, --model-dir) could not be used: the rules decided
     # arguments and manifests (E2xx)
     BAD_KIND = "E201"
     BAD_DATE = "E202"
@@ -80,6 +84,8 @@ EXPLAIN: dict[Code, tuple[str, str]] = {
     Code.SIZE_BUDGET: ("the document's text is over the per-document size budget",
                        "raise NORMCHECK_MAX_BYTES, or split the document"),
     Code.ENCRYPTED_DOCX: ("a password-protected Word file", "remove the password in Word and save again"),
+    Code.TRADITIONAL_SCRIPT: ("the text is in traditional characters (Hong Kong, Macao, Taiwan texts, old scans)",
+                              "none needed: it was analysed as simplified; quotes and offsets keep the original"),
     Code.CORPUS_MISSING: ("no corpus index at the path", "run `normcheck corpus build`"),
     Code.CORPUS_CORRUPT: ("the index is not a readable normcheck index of this schema",
                           "run `normcheck corpus build` again"),
@@ -91,6 +97,11 @@ EXPLAIN: dict[Code, tuple[str, str]] = {
     Code.COVERAGE_VERSION: ("the document is older than the cited law's earliest version in the index: the "
                             "version it cites is missing and the citation was read in a later text",
                             "add the older version as a plain folder with a manifest and rebuild (README)"),
+    Code.MODEL_FALLBACK: ("a model asked for with models= / --model-dir / NORMCHECK_MODELS is missing, corrupt, "
+                          "not a safetensors folder, of the wrong task, or the [ml] extra is not installed: the "
+                          "check ran on the rules alone",
+                          "pass a folder written by `normcheck train` (config.json + model.safetensors + "
+                          "tokenizer), or install the extra: pip install 'normcheck[ml]'"),
     Code.BAD_SETTING: ("an environment setting or option has an invalid value", "fix the value named"),
     Code.OUTPUT_UNWRITABLE: ("the output path cannot be written (permissions, read-only, missing folder)",
                              "choose a writable --out"),

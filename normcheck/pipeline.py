@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from normcheck.checks import CheckContext, load_builtin
-from normcheck.errors import Code, NormcheckError
+from normcheck.errors import Code, CorpusError, NormcheckError
 from normcheck.structure.load import load_document
 from normcheck.text.read import source_path
 from normcheck.types.document import Document
@@ -100,6 +100,7 @@ def check(
     checks: Sequence[str] | None = None,
     path: str | None = None,
     timings: dict[str, float] | None = None,
+    models: Any = None,
 ) -> Result:
     """Check one document against the laws above it.
 
@@ -109,6 +110,9 @@ def check(
     index, or None for the default index. ``checks``: names from the registry (default: all).
     ``timings``: a dict that gets the seconds spent per stage added to it (``load``, ``kind``,
     ``citations``, ``resolve``, ``check:<name>``, ``rank``) — for benchmarks; not part of the result.
+    ``models``: learned models to plug in (a model folder, folders joined by os.pathsep,
+    ``{"pair": folder}`` or ``normcheck.ml.plug.Models``; default ``$NORMCHECK_MODELS``, else none: the
+    rules alone); one that cannot be used becomes a W130 note and the rules decide.
     """
     as_of_s = parse_date(as_of)
     level = Level.parse(kind) if kind is not None else None
@@ -128,7 +132,8 @@ def check(
     except OSError as exc:
         err = NormcheckError(Code.READ_FAILED, f"could not read the file: {exc.strerror or exc}", shown_path)
         return Result(document=info, error=err.to_dict())
-    return check_document(doc, info=info, kind=level, region=region, corpus=corpus, fns=fns, timings=timings)
+    return check_document(doc, info=info, kind=level, region=region, corpus=corpus, fns=fns, timings=timings,
+                          models=models)
 
 
 def _tick(timings: dict[str, float] | None, stage: str, since: float) -> float:
@@ -140,7 +145,8 @@ def _tick(timings: dict[str, float] | None, stage: str, since: float) -> float:
 
 
 def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, region: str | None,
-                   corpus: Any, fns: dict[str, Any], timings: dict[str, float] | None = None) -> Result:
+                   corpus: Any, fns: dict[str, Any], timings: dict[str, float] | None = None,
+                   models: Any = None) -> Result:
     """The stages after reading, on an already segmented document."""
     from normcheck.cite import find_citations
     from normcheck.rank import document_priority, score_clauses
@@ -159,21 +165,35 @@ def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, reg
     if region is None:
         region = infer_region(doc)
         info.region = region
-    corpus_obj, note = resolve_corpus(corpus)
+    try:
+        corpus_obj, note = resolve_corpus(corpus)
+    except CorpusError as exc:  # an index that cannot be opened: say so rather than check without it
+        return Result(document=info, error=exc.to_dict(), notes=notes)
     if note:
         notes.append(note)
     t = _tick(timings, "kind", t)
     ctx = CheckContext(document=doc, kind=kind, as_of=info.as_of, region=region, corpus=corpus_obj)
+    from normcheck.ml.plug import resolve_models  # optional learned hooks (issue 12): W130 when unusable
+
+    ctx.models, model_notes = resolve_models(models)
+    notes.extend(model_notes)
     ctx.citations = find_citations(doc)
     t = _tick(timings, "citations", t)
-    ctx.resolutions = resolve_citations(ctx.citations, doc, corpus_obj, as_of=info.as_of, region=region, kind=kind)
     from normcheck.corpus.coverage import coverage_notes  # W120/W121: what the index does not cover (issue 16)
-    notes.extend(coverage_notes(ctx.resolutions, corpus_obj, as_of=info.as_of))
+
+    try:
+        ctx.resolutions = resolve_citations(ctx.citations, doc, corpus_obj, as_of=info.as_of, region=region,
+                                            kind=kind)
+        notes.extend(coverage_notes(ctx.resolutions, corpus_obj, as_of=info.as_of))
+    except CorpusError as exc:  # a damaged or locked index: a silently incomplete answer would mislead
+        return Result(document=info, error=exc.to_dict(), notes=notes)
     t = _tick(timings, "resolve", t)
     findings: list[Finding] = []
     for name, fn in fns.items():
         try:
             findings.extend(fn(ctx))
+        except CorpusError as exc:  # a damaged or locked index: a silently incomplete answer would mislead
+            return Result(document=info, error=exc.to_dict(), notes=notes)
         except NormcheckError as exc:
             notes.append(f"check {name} skipped: {exc}")
         except Exception as exc:  # a bug in one check must not lose the document

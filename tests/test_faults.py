@@ -298,8 +298,6 @@ def test_utf16_without_bom_struct_is_text() -> None:
     assert struct.calcsize("<H") == 2
 
 
-@pytest.mark.xfail(reason="issue 17: lead wires normcheck.text.script.to_simplified into reading/segmenting",
-                   strict=False)
 def test_traditional_characters_give_clauses_issue17() -> None:
     """Regression (issue 17): 第一條 … gave 0 clauses and no warning."""
     import normcheck
@@ -308,6 +306,8 @@ def test_traditional_characters_give_clauses_issue17() -> None:
     r = normcheck.check(text)
     assert r.error is None and len(r.clauses) >= 2
     assert r.clauses[0].text.startswith("第一條")  # offsets and text are the original's
+    doc = normcheck.segment(text)
+    assert [w.code for w in doc.warnings] == ["W001"]
 
 
 def test_script_map_keeps_offsets() -> None:
@@ -319,8 +319,6 @@ def test_script_map_keeps_offsets() -> None:
     assert not looks_traditional(s)
 
 
-@pytest.mark.xfail(reason="issue 17: lead wires a regular-file check into text.read.read_text (pipeline path)",
-                   strict=False)
 @pytest.mark.timeout(10)
 def test_api_check_of_a_fifo_does_not_hang_issue17(tmp_path: Path) -> None:
     import normcheck

@@ -341,8 +341,6 @@ def test_index_corrupted_mid_file_raises_coded_errors_issue17(tmp_path: Path, de
     assert ei.value.code.value == "E102"
 
 
-@pytest.mark.xfail(reason="issue 17: lead makes a CorpusError in a check fatal to the document in pipeline.py",
-                   strict=False)
 def test_corrupt_index_is_a_document_error_not_a_note_issue17(tmp_path: Path, demo_index: Path) -> None:
     import normcheck
 

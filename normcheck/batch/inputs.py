@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from normcheck.errors import Code, InputError, NormcheckError
+from normcheck.text.read import is_encrypted_office
 
 READ_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".docx")
 #: Formats a drafter's folder often holds that normcheck does not read, with the fix for each.
@@ -46,8 +47,6 @@ MANIFEST_FIELDS = ("path", "kind", "as_of", "region")
 #: before it is parsed: its text would be far over the limit (E012).
 DOCX_XML_BUDGET_FACTOR = 4
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 
 
 @dataclass(slots=True)
@@ -173,11 +172,6 @@ def _kind_of(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"
-
-
-def is_encrypted_office(head: bytes) -> bool:
-    """True for an OLE compound file holding an encrypted OOXML package (a password-protected .docx)."""
-    return head.startswith(_OLE_MAGIC) and any(m in head for m in _ENCRYPTED_MARKERS)
 
 
 def precheck(path: str, *, max_bytes: int) -> None:

@@ -31,8 +31,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from normcheck.errors import Code, Warning_
 from normcheck.text.normalize import normalize, to_original_span
 from normcheck.text.numerals import NUMERAL_CHARS, article_label, cn_to_int, int_to_cn
+from normcheck.text.script import looks_traditional
 from normcheck.types.document import Document, DocumentMeta, Node, NodeKind, OffsetMap
 
 __all__ = ["FORMATS", "segment_text"]
@@ -321,7 +323,8 @@ def segment_text(original: str, *, fmt: str | None = None, path: str | None = No
     """Segment decoded text. ``fmt``: ``"md"`` (LawRefBook layout) or ``"txt"``; None detects it."""
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown fmt {fmt!r}; expected one of {', '.join(FORMATS)} or None")
-    text, offsets = normalize(original)
+    traditional = looks_traditional(original)
+    text, offsets = normalize(original, simplify=traditional)
     md = fmt == "md" or (fmt is None and _INFO_END in text)
     b = _Builder(text, offsets, original)
     lines = _lines(text, md)
@@ -416,5 +419,8 @@ def segment_text(original: str, *, fmt: str | None = None, path: str | None = No
                    meta=meta or DocumentMeta(source_format="md" if md else "txt"))
     from normcheck.structure.meta import extract_meta
 
+    if traditional:
+        doc.warnings.append(Warning_(Code.TRADITIONAL_SCRIPT.value, "traditional characters were read as simplified "
+                                     "for analysis; offsets point into the original text", 0, len(original)))
     extract_meta(doc)
     return doc

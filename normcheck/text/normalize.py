@@ -22,6 +22,7 @@ import re
 from itertools import chain
 
 from normcheck.text.numerals import NUMERAL_CHARS
+from normcheck.text.script import looks_traditional, to_simplified
 from normcheck.types.document import OffsetMap
 
 #: Full-width characters that are kept as they are (they mean something in Chinese text).
@@ -52,9 +53,17 @@ _MARKER_RE = re.compile(
 )
 
 
-def normalize(original: str) -> tuple[str, OffsetMap]:
-    """Normalise ``original``; return the text and the map from its offsets to ``original``'s."""
+def normalize(original: str, *, simplify: bool | None = None) -> tuple[str, OffsetMap]:
+    """Normalise ``original``; return the text and the map from its offsets to ``original``'s.
+
+    ``simplify``: map traditional characters to simplified ones (one for one, so offsets are kept);
+    None decides by :func:`normcheck.text.script.looks_traditional`.
+    """
     translated = original.translate(_TABLE)
+    if simplify is None:
+        simplify = looks_traditional(original)
+    if simplify:
+        translated = to_simplified(translated)
     deletions: list[tuple[int, int]] = [(m.start(), m.end()) for m in _DELETE_RE.finditer(original)]
     for m in _MARKER_RE.finditer(translated):
         for g in (1, 2):

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,14 +64,19 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> 
     limit = max_bytes if max_bytes is not None else max_bytes_default()
     if limit <= 0:
         raise ValueError("max_bytes must be a positive number of bytes")
-    if not p.exists():
-        raise InputError(Code.FILE_NOT_FOUND, "file not found: check the path", name)
-    if not p.is_file():
-        raise InputError(Code.UNSUPPORTED_TYPE, "not a regular file (a folder?): give a file", name)
     try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(Code.READ_FAILED, f"cannot stat file: {exc.strerror}", name) from None
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise InputError(Code.FILE_NOT_FOUND, "file not found: check the path", name) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(Code.READ_FAILED, f"cannot stat file: {getattr(exc, 'strerror', None) or exc}", name) \
+            from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(Code.UNSUPPORTED_TYPE, "a folder, not a file: give a file", name)
+    if not stat.S_ISREG(st.st_mode):  # never open a FIFO, a device or a socket: reading could block forever
+        raise InputError(Code.NOT_REGULAR_FILE, "a FIFO, device or socket, not a regular file: give a regular "
+                         "file", name)
+    size = st.st_size
     if size == 0:
         raise InputError(Code.EMPTY_FILE, "file is empty: nothing to check", name)
     if size > limit:
@@ -79,6 +85,10 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> 
     suffix = p.suffix.lower()
     if suffix in DOCX_SUFFIXES:
         text = _read_docx(p, name, limit)
+        n = len(text.encode("utf-8"))
+        if n > limit:  # a small .docx can carry far more text than the file size limit
+            raise InputError(Code.SIZE_BUDGET, f"the .docx holds {n} bytes of text, over the limit of {limit} "
+                             "bytes (raise it with NORMCHECK_MAX_BYTES or max_bytes=)", name)
         return _check_nonblank(text, name), ReadInfo(name, "docx", "docx", size)
     if suffix == ".doc":
         raise InputError(Code.UNSUPPORTED_TYPE, "legacy Word .doc is not supported: save it as .docx", name)
@@ -194,12 +204,29 @@ def _strict(data: bytes, enc: str, name: str) -> str:
 # --------------------------------------------------------------------------- docx
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+
+
+def is_encrypted_office(head: bytes) -> bool:
+    """True for an OLE compound file holding an encrypted OOXML package (a password-protected .docx)."""
+    return head.startswith(_OLE_MAGIC) and any(m in head for m in _ENCRYPTED_MARKERS)
+
+
 def check_docx_zip(path: Path, name: str, max_bytes: int) -> None:
     """Refuse non-zips and zip bombs from the zip directory alone (nothing is decompressed)."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(1 << 16)
+        except OSError:
+            head = b""
+        if is_encrypted_office(head):
+            raise InputError(Code.ENCRYPTED_DOCX, "the .docx is password-protected (encrypted): remove the "
+                             "password in Word (File > Info > Protect Document) and save it again", name) from None
         raise InputError(Code.BAD_DOCX, "not a valid .docx (it is not a zip archive; a renamed .doc?): "
                          "open it in Word and save as .docx", name) from None
     if len(infos) > DOCX_MAX_MEMBERS:
