@@ -177,7 +177,7 @@ def affected_clauses(doc: Document, change: LawChange, corpus: Any) -> list[Affe
             continue
         if not any(r.article is not None for r in c.refs):
             out.append(AffectedClause(kind="title_only", **base,
-                                      note="仅引用法律名称，条文序号无需修改；核对所依据的内容是否仍然有效"))
+                                      note="仅引用法律名称：条文序号不受影响；请核对所依据的内容是否仍然有效"))
             continue
         out.extend(_revised(doc, c, change, base, corpus))
     return out
