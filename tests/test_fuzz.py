@@ -109,8 +109,6 @@ def test_check_text_never_raises(text: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="issue 17: lead removes the per-citation/per-clause tree walk (quadratic: 500 articles "
-                   "0.2 s, 2,000 articles 2.8 s)", strict=False)
 def test_segment_time_is_linear_in_articles() -> None:
     """5,000 articles took 98 s (issue 17): the time per article must not grow with the count."""
     import normcheck

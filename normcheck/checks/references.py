@@ -65,11 +65,7 @@ def _rules() -> _Rules:
 
 # ------------------------------------------------------------------------------- structure helpers
 def _containing(doc: Document, offset: int, kind: NodeKind) -> Node | None:
-    best = None
-    for node in doc.root.walk():
-        if node.kind == kind and node.start <= offset < node.end:
-            best = node
-    return best
+    return doc.containing(offset, kind)
 
 
 def _paragraphs(article: Node) -> list[Node]:
@@ -155,16 +151,28 @@ def _finding(ftype: FindingType, c: Citation, severity: Severity, confidence: fl
                    evidence=evidence, rule=RULE_OUTDATED if outdated else RULE_INVALID, details=details)
 
 
-def _internal_findings(doc: Document, c: InternalReference) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class _Articles:
+    """The document's own articles, computed once per document (not once per internal reference)."""
+
+    by_key: dict[tuple[int, int], Node]
+    last: int
+
+    @classmethod
+    def of(cls, doc: Document) -> _Articles:
+        arts = [a for a in doc.articles() if a.number is not None]
+        return cls({(a.number or 0, a.suffix): a for a in arts}, max((a.number or 0 for a in arts), default=0))
+
+
+def _internal_findings(doc: Document, c: InternalReference, own: _Articles | None = None) -> list[Finding]:
     if c.clause is None:  # preamble, title: not a provision
         return []
-    arts = doc.articles()
-    if not arts:
+    own = own if own is not None else _Articles.of(doc)
+    if not own.by_key:
         return []
     out: list[Finding] = []
     title = doc.meta.title or "本文件"
-    by_key = {(a.number, a.suffix): a for a in arts if a.number is not None}
-    last = max((a.number for a in arts if a.number is not None), default=0)
+    by_key, last = own.by_key, own.last
     art, para, n_paras = _paragraph_index(doc, c.start)
     ev_doc = Evidence(law=title, version=doc.meta.date, article="", text=f"本文件共{int_to_cn(last)}条")
 
@@ -441,9 +449,11 @@ def reference_findings(doc: Document, corpus: Any, *, as_of: str, region: str | 
     if resolutions is None:
         resolutions = resolve_citations(cits, doc, corpus, as_of=as_of, region=region, kind=kind, cited_on=cited_on)
     out: list[Finding] = []
+    own: _Articles | None = None
     for c, res in zip(cits, resolutions, strict=True):
         if isinstance(c, InternalReference):
-            out.extend(_internal_findings(doc, c))
+            own = own if own is not None else _Articles.of(doc)
+            out.extend(_internal_findings(doc, c, own))
         elif isinstance(c, LawCitation) and res is not None:
             out.extend(_law_findings(doc, c, res, corpus))
     out.sort(key=lambda f: (f.start, f.end, f.type.value))

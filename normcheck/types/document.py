@@ -6,6 +6,7 @@ copied strings. This module imports nothing else of normcheck's except errors.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -32,6 +33,7 @@ class NodeKind(str, Enum):
 #: Kinds that carry a clause address (条/款/项/目 and 点).
 CLAUSE_KINDS = frozenset({NodeKind.ARTICLE, NodeKind.PARAGRAPH, NodeKind.ITEM, NodeKind.SUBITEM,
                           NodeKind.POINT})
+_UNIT_KINDS = frozenset({NodeKind.ARTICLE, NodeKind.POINT})
 
 
 @dataclass(slots=True)
@@ -133,6 +135,7 @@ class Document:
     warnings: list[Warning_] = field(default_factory=list)
     _index: dict[str, Node] | None = field(default=None, repr=False)
     _units: list[tuple[Node, list[Node]]] | None = field(default=None, repr=False)
+    _starts: dict[int, list[int]] = field(default_factory=dict, repr=False)
 
     def node_text(self, node: Node) -> str:
         return self.original[node.start:node.end]
@@ -195,17 +198,38 @@ class Document:
             self._index = {n.id: n for n in self.root.walk() if n.id}
         return self._index[clause_id]
 
+    def path_at(self, offset: int) -> list[Node]:
+        """The nodes whose span contains an original offset, outermost first (the root excluded).
+
+        A descent by binary search over each level's children (they are in document order and do not
+        overlap): O(depth · log n), so per-clause and per-citation lookups stay linear overall.
+        """
+        out: list[Node] = []
+        node = self.root
+        while node.children:
+            kids = node.children
+            starts = self._starts.get(id(node))
+            if starts is None or len(starts) != len(kids):
+                starts = self._starts[id(node)] = [c.start for c in kids]
+            i = bisect_right(starts, offset) - 1
+            nxt = kids[i] if i >= 0 and kids[i].start <= offset < kids[i].end else None
+            if nxt is None:  # children out of order or overlapping (a hand-built tree): scan them
+                nxt = next((c for c in reversed(kids) if c.start <= offset < c.end), None)
+            if nxt is None:
+                break
+            out.append(nxt)
+            node = nxt
+        return out
+
+    def containing(self, offset: int, kinds: frozenset[NodeKind] | NodeKind) -> Node | None:
+        """The innermost node of ``kinds`` containing an original offset."""
+        ks = kinds if isinstance(kinds, frozenset) else frozenset({kinds})
+        return next((n for n in reversed(self.path_at(offset)) if n.kind in ks), None)
+
     def clause_at(self, offset: int) -> Node | None:
         """The finest clause node containing an original offset."""
-        best: Node | None = None
-        for node in self.root.walk():
-            if node.kind in CLAUSE_KINDS and node.start <= offset < node.end:
-                best = node
-        return best
+        return self.containing(offset, CLAUSE_KINDS)
 
     def article_of(self, node: Node) -> Node | None:
         """The 条 (or 点) containing a node."""
-        for art in self.root.walk():
-            if art.kind in (NodeKind.ARTICLE, NodeKind.POINT) and art.start <= node.start < art.end:
-                return art
-        return None
+        return next((n for n in self.path_at(node.start) if n.kind in _UNIT_KINDS), None)
