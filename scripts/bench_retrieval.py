@@ -25,9 +25,17 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from mine_pairs import DEFAULT_CORPUS, SHINGLE, entries_of, national_files  # noqa: E402
 
-from normcheck.checks.consistency.retrieve import METHODS, PRIOR_WEIGHT, SuperiorIndex, clean  # noqa: E402
+from normcheck.checks.consistency.retrieve import (  # noqa: E402
+    METHODS,
+    PRIOR_WEIGHT,
+    SuperiorIndex,
+    clean,
+    query_text,
+)
 
 KS = (1, 5, 20)
+#: ``--strip-penalty``: search penalty clauses by ``query_text(strip_penalty=True)``.
+QUERY = {"penalty": False}
 
 
 def ranked_keys(index: SuperiorIndex, query: str, method: str, k: int = 20, title: str = "",
@@ -36,6 +44,8 @@ def ranked_keys(index: SuperiorIndex, query: str, method: str, k: int = 20, titl
     prior = index.law_prior(title) if title and prior_weight else None
     out: list[tuple[tuple[str, int], str]] = []
     seen: set[tuple[str, int]] = set()
+    if QUERY["penalty"]:
+        query = query_text(query, strip_penalty=True)
     for i, _, _ in index.search(query, k=k * 4, method=method, prior=prior, prior_weight=prior_weight):
         a = index.entries[i].article
         key = (a.law_id, a.number)
@@ -105,7 +115,10 @@ def main() -> None:
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
     ap.add_argument("--prior-weight", type=float, default=PRIOR_WEIGHT,
                     help="weight of the document-title law prior (0 = text only)")
+    ap.add_argument("--strip-penalty", action="store_true",
+                    help="search penalty clauses without their shared penalty wording (query_text)")
     args = ap.parse_args()
+    QUERY["penalty"] = args.strip_penalty
     report = run(args.corpus, args.pairs, args.split, args.prior_weight)
     print("| pairs | method | n | R@1 | R@5 | R@20 |\n|---|---|---|---|---|---|")
     for kind in ("citation", "restatement", "all"):

@@ -149,3 +149,27 @@ def test_a_new_residence_condition_is_still_added() -> None:
     a = "参加示范培训的本省户籍学员，可以领取交通补贴。"
     b = "参加示范培训的学员，可以领取交通补贴。"
     assert [d for d in compare(a, b) if d.kind is DiffKind.CONDITION_ADDED]
+
+
+# issue 13: paraphrased restatements (counterparts paired by their own words, not by character alignment)
+@pytest.mark.parametrize(("clause", "superior", "kind", "value"), [
+    ("有关部门应当在受理申请之日起三十日内办结审批手续。", "行政机关应当自受理行政许可申请之日起二十日内作出行政许可决定。",
+     "number", "三十日"),
+    ("当事人逾期缴纳的，可以按照原罚款数额的二倍按日连续处罚。", "拒不改正的，可以按照原处罚数额按日连续处罚。",
+     "number", "二倍"),
+    ("对其处二万元以上二十万元以下的罚款。", "并处二十万元以上一百万元以下的罚款。", "fine_range", "二万元以上二十万元以下的罚款"),
+    ("物业服务人可以采取停止供电、供水的方式催交物业费。", "物业服务人不得采取停止供电、供水等方式催交物业费。",
+     "modality", "可以"),
+])
+def test_paraphrase_differences(clause: str, superior: str, kind: str, value: str) -> None:
+    diffs = [d for d in compare(clause, superior, paraphrase=True) if not d.benign]
+    assert any(d.kind.value == kind and d.clause_value.startswith(value) for d in diffs), diffs
+
+
+@pytest.mark.parametrize(("clause", "superior"), [
+    ("有关部门应当自受理申请之日起二十日内作出决定。", "行政机关应当自受理行政许可申请之日起二十日内作出行政许可决定。"),
+    ("对其处二十万元以上一百万元以下的罚款。", "并处二十万元以上一百万元以下的罚款。"),
+    ("物业服务人不得以停止供电、供水的方式催交物业费。", "物业服务人不得采取停止供电、供水等方式催交物业费。"),
+])
+def test_paraphrase_faithful_has_no_difference(clause: str, superior: str) -> None:
+    assert [d for d in compare(clause, superior, paraphrase=True) if not d.benign] == []

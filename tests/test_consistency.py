@@ -136,11 +136,33 @@ def test_real_corpus_restatement(shared_corpus: object) -> None:
                 if "二十日内" in p)
     changed = para.replace("二十日内", "四十日内", 1)
 
-    def run(text: str) -> list:
-        doc = segment(f"某市行政许可条例\n\n第一条 {text}\n")
-        return consistency_findings(doc, None, kind=Level.LOCAL_REGULATION, region=None, as_of=AS_OF, index=index)
+    def run(text: str, kind: Level = Level.MUNICIPAL_RULE) -> list:
+        doc = segment(f"某市行政许可办法\n\n第一条 {text}\n")
+        return consistency_findings(doc, None, kind=kind, region=None, as_of=AS_OF, index=index)
 
+    # 第四十二条 yields to 法律、法规 (另有规定的，依照其规定): a local regulation may set its own time limit
+    # (issue 13), a rule may not
+    assert run(changed, Level.LOCAL_REGULATION) == []
     (f,) = run(changed)
     assert "【四十日】" in f.details["clause_marked"] and "【二十日】" in f.details["superior_marked"]
     assert f.severity == Severity.MEDIUM  # more time for the administration
     assert run(para) == []
+
+
+# issue 13: who is bound, and room the superior leaves to lower law
+def test_other_body_national_vs_local() -> None:
+    from normcheck.checks.consistency.check import other_body
+
+    assert other_body("市人民代表大会常务委员会组成人员五人以上联名，可以提出地方性法规案。",
+                      "常务委员会组成人员十人以上联名，可以向常务委员会提出法律案。")
+    assert not other_body("物业服务人不得以停止供电的方式催交物业费。", "物业服务人不得采取停止供电等方式催交物业费。")
+
+
+def test_delegation_by_kind() -> None:
+    from normcheck.checks.consistency.check import delegation
+
+    yields_to_regulations = "应当在二十日内作出决定。法律、法规另有规定的，依照其规定。"
+    assert delegation(yields_to_regulations, Level.LOCAL_REGULATION)
+    assert delegation(yields_to_regulations, Level.MUNICIPAL_RULE) is None
+    assert delegation("具体管理办法由省、自治区、直辖市制定。", Level.PROVINCIAL_RULE)
+    assert delegation("行政机关应当在二十日内作出决定。", Level.LOCAL_REGULATION) is None

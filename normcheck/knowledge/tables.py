@@ -138,7 +138,7 @@ def validate_modals(data: Any, file: str = "modals.json") -> Modals:
 
 
 # ----------------------------------------------------------------------------------------- units
-UNIT_CATEGORIES = ("money", "time", "age", "times", "percent", "count")
+UNIT_CATEGORIES = ("money", "time", "age", "times", "percent", "count", "length")
 BOUNDS = ("ge", "gt", "le", "lt", "eq")
 
 
@@ -482,7 +482,46 @@ def message(name: str, **fields: Any) -> str:
 
 
 #: file name -> validator, for ``normcheck data validate`` style tooling and the tests.
+# ------------------------------------------------------------------------------------ alignment
+@dataclass(frozen=True, slots=True)
+class AlignmentModel:
+    """Logistic model of "this clause restates that provision" (issue 13): p = sigmoid(bias + w . x)
+    over the named features; ``threshold`` is the probability from which a pair is compared."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float
+
+
+def validate_alignment(data: Any, file: str = "alignment.json") -> AlignmentModel:
+    obj(data, file, "<top>")
+    sec = obj(req(data, "model", dict, file, "<top>"), file, "model")
+    text(sec, "source", file, "model")
+    feats = words(sec, "features", file, "model")
+    vecs = {}
+    for key in ("weights", "mean", "scale"):
+        v = req(sec, key, list, file, "model")
+        if len(v) != len(feats) or not all(isinstance(x, (int, float)) for x in v):
+            raise bad(file, f"model.{key}", f"needs {len(feats)} numbers, one per feature")
+        vecs[key] = tuple(float(x) for x in v)
+    if any(x <= 0 for x in vecs["scale"]):
+        raise bad(file, "model.scale", "scales must be positive")
+    return AlignmentModel(features=feats, weights=vecs["weights"], bias=float(number(sec, "bias", file, "model")),
+                          mean=vecs["mean"], scale=vecs["scale"],
+                          threshold=number(sec, "threshold", file, "model", 0.0, 1.0))
+
+
+@lru_cache(maxsize=1)
+def alignment_model() -> AlignmentModel:
+    """The packaged alignment model (``data/alignment.json``)."""
+    return validate_alignment(read_packaged("alignment.json"))
+
+
 VALIDATORS = {
+    "alignment.json": validate_alignment,
     "penalties.json": validate_penalties,
     "modals.json": validate_modals,
     "units.json": validate_units,

@@ -20,7 +20,7 @@ from normcheck.checks.consistency.compare import Difference, compare
 from normcheck.checks.consistency.retrieve import (
     Alignment,
     SuperiorIndex,
-    align,
+    align_many,
     clean,
     coverage,
     hide_citations,
@@ -29,6 +29,7 @@ from normcheck.checks.consistency.retrieve import (
     with_coverage,
 )
 from normcheck.knowledge import comparison, confidence
+from normcheck.knowledge.tables import alignment_model
 from normcheck.types.document import Document, Node
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
 from normcheck.types.law import Article, Law, LawVersion, Level
@@ -96,8 +97,8 @@ def _informative_coverage(body: str, superior: str) -> tuple[float, int]:
 
 
 def _clearly_aligned(al: Alignment, body: str, title: str) -> bool:
-    """Precision gate: the clause restates this provision (issue 6: high alignment score or a
-    citation, and the same subject matter), judged on its wording beyond penalty boilerplate."""
+    """The hand-set gate of issue 6 (kept for comparison: ``scripts/fit_alignment.py`` reports it beside
+    the calibrated one): coverage thresholds, and a title-topic overlap below near-verbatim coverage."""
     if al.coverage * len(clean(body)) < MIN_MATCHED_CHARS:
         return False
     inf_cov, inf_chars = _informative_coverage(hide_citations(body), al.superior_text)
@@ -112,6 +113,73 @@ def _clearly_aligned(al: Alignment, body: str, title: str) -> bool:
     return al.coverage >= MIN_COVERAGE and topic_overlap(title, al.law.name) >= MIN_TOPIC
 
 
+def _bigram_set(text: str) -> set[str]:
+    t = clean(_BOILERPLATE_RE.sub("", text))
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+#: Names of the alignment features, in the order of data/alignment.json.
+FEATURES = ("coverage", "informative_coverage", "bigram_containment", "retrieval_score", "margin", "first",
+            "cited", "topic", "length_ratio")
+
+
+def alignment_features(al: Alignment, body: str, title: str, best_other: float) -> dict[str, float]:
+    """Lexical evidence that ``body`` restates ``al`` (issue 13): how much of the clause is found in the
+    provision (in order; beyond penalty boilerplate; as a bag of bigrams), how it ranked, whether it is
+    cited, and topic and length fit. ``best_other``: the best retrieval score of the other candidates."""
+    q = hide_citations(body)
+    inf_cov, _ = _informative_coverage(q, al.superior_text)
+    ga, gb = _bigram_set(q), _bigram_set(al.superior_text)
+    la, lb = len(clean(q)), len(clean(al.superior_text))
+    return {
+        "coverage": al.coverage,
+        "informative_coverage": inf_cov,
+        "bigram_containment": len(ga & gb) / len(ga) if ga else 0.0,
+        "retrieval_score": al.score if al.source != "citation" else 1.0,
+        "margin": (al.score - best_other) if al.source != "citation" else 0.5,
+        "first": 1.0 if al.score >= best_other else 0.0,
+        "cited": 1.0 if al.source == "citation" else 0.0,
+        "topic": topic_overlap(title, al.law.name),
+        "length_ratio": abs(float(np.log(max(la, 1) / max(lb, 1)))),
+    }
+
+
+def alignment_probability(features: dict[str, float]) -> float:
+    """Calibrated probability that the clause restates the provision: the logistic model fitted on
+    the dev splits (``scripts/fit_alignment.py`` writes ``data/alignment.json``)."""
+    m = alignment_model()
+    z = m.bias + sum(w * (features[f] - mu) / sc for f, w, mu, sc in zip(m.features, m.weights, m.mean, m.scale,
+                                                                         strict=True))
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+_NATIONAL = comparison().patterns["national_organ"]
+_LOCAL = comparison().patterns["local_organ"]
+_DELEGATION = {name: comparison().patterns[f"delegation_{name}"] for name in ("regulation", "rule", "local")}
+_REGULATIONS = (Level.LOCAL_REGULATION, Level.MUNICIPAL_REGULATION, Level.AUTONOMOUS_REGULATION)
+
+
+def other_body(body: str, superior: str) -> bool:
+    """The superior provision binds a national organ (国务院, 全国人大常委会, a 法律案) and the clause a local
+    one doing the same kind of thing (市人民政府, 市人大常委会, a 地方性法规案): different bodies, no conflict."""
+    return bool(_NATIONAL.search(superior)) and not _NATIONAL.search(body) and bool(_LOCAL.search(body))
+
+
+def delegation(article_text: str, kind: Level | None) -> str | None:
+    """The superior article's words that let lower law of ``kind`` vary it (另有规定的从其规定,
+    省、自治区、直辖市可以规定, 具体办法由…制定), or None."""
+    names = ["local"]
+    if kind in _REGULATIONS or kind is None:
+        names.append("regulation")
+    if kind is not None and kind not in _REGULATIONS:
+        names.append("rule")
+    for name in names:
+        m = _DELEGATION[name].search(article_text)
+        if m:
+            return m.group(0)
+    return None
+
+
 def _marked(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with each span wrapped in 【】."""
     out, pos = [], 0
@@ -124,10 +192,12 @@ def _marked(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def _confidence(al: Alignment, diffs: list[Difference]) -> float:
-    """A heuristic probability that a reviewer agrees (not yet calibrated on labelled outcomes)."""
+def _confidence(al: Alignment, diffs: list[Difference], p_aligned: float) -> float:
+    """A heuristic probability that a reviewer agrees: the calibrated alignment probability scales the
+    heuristic (not yet calibrated on labelled outcomes)."""
     c = confidence("consistency")  # data/confidence.json
     base = c["base"] + c["coverage_gain"] * min(1.0, max(0.0, (al.coverage - MIN_COVERAGE) / (1.0 - MIN_COVERAGE)))
+    base *= min(1.0, 0.5 + p_aligned / 2)
     if al.source == "citation":
         base += c["cited_bonus"]
     if any(d.kind.value in ("number", "fine_range", "modality") for d in diffs):
@@ -136,7 +206,7 @@ def _confidence(al: Alignment, diffs: list[Difference]) -> float:
 
 
 def _finding(doc: Document, node: Node, body: str, offset: int, al: Alignment,
-             diffs: list[Difference]) -> Finding:
+             diffs: list[Difference], p_aligned: float) -> Finding:
     sup = al.superior_text
     severity = max((d.severity for d in diffs), key=lambda s: _SEV_ORDER[s])
     spans = [d.clause_span for d in diffs if d.clause_span]
@@ -152,7 +222,7 @@ def _finding(doc: Document, node: Node, body: str, offset: int, al: Alignment,
         start=start,
         end=end,
         severity=severity,
-        confidence=_confidence(al, diffs),
+        confidence=_confidence(al, diffs, p_aligned),
         message=f"与{law_article}的规定不一致：{notes}",
         basis=BASIS,
         evidence=[Evidence(law=al.law.name, version=al.version.version, article=al.article.label,
@@ -161,7 +231,8 @@ def _finding(doc: Document, node: Node, body: str, offset: int, al: Alignment,
         details={
             "superior": {"law": al.law.name, "law_id": al.law.id, "version": al.version.version,
                          "article": al.article.label, "paragraph": al.paragraph + 1 if al.paragraph >= 0 else None},
-            "alignment": {"source": al.source, "score": round(al.score, 4), "coverage": round(al.coverage, 4)},
+            "alignment": {"source": al.source, "score": round(al.score, 4), "coverage": round(al.coverage, 4),
+                          "probability": round(p_aligned, 4)},
             "differences": [{**d.to_dict(),
                              "clause_span": [offset + d.clause_span[0], offset + d.clause_span[1]]
                              if d.clause_span else None} for d in diffs],
@@ -196,22 +267,37 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
             resolutions = resolve_citations(citations, doc, corpus, as_of=as_of, region=region, kind=kind)
         cited = _cited_articles(doc, citations, resolutions)
     prior = index.law_prior(doc.meta.title) if doc.meta.title else None
-    out: list[Finding] = []
+    title = doc.meta.title
+    todo: list[tuple[Node, str, int, list[tuple[Law, LawVersion, Article]]]] = []
     for node in doc.clauses():
         body, offset = _clause_body(doc, node)
         if len(clean(body)) < MIN_CLAUSE_CHARS:
             continue
         art = doc.article_of(node)
-        cites = cited.get(art.id, []) if art is not None else []
-        for al in align(body, index, cited=cites, limit=CANDIDATES, prior=prior, mask=mask):
+        todo.append((node, body, offset, cited.get(art.id, []) if art is not None else []))
+    threshold = alignment_model().threshold
+    out: list[Finding] = []
+    aligned = align_many([t[1] for t in todo], index, cited=[t[3] for t in todo], limit=CANDIDATES, prior=prior,
+                         mask=mask)
+    for (node, body, offset, _), als in zip(todo, aligned, strict=True):
+        best: tuple[float, Alignment] | None = None
+        scores = [x.score for x in als if x.source != "citation"]
+        for al in als:
             if al.source != "citation":
                 al = with_coverage(al, body)
-            if not _clearly_aligned(al, body, doc.meta.title):
-                continue
-            diffs = [d for d in compare(body, al.superior_text) if not d.benign]
-            if diffs:
-                out.append(_finding(doc, node, body, offset, al, diffs))
-            break  # the clause restates this provision: judge it against this one only
+            others = [sc for sc in scores if sc != al.score] or [0.0]
+            p = alignment_probability(alignment_features(al, body, title, max(others)))
+            if best is None or p > best[0]:
+                best = (p, al)
+        if best is None or best[0] < threshold:
+            continue
+        p, al = best
+        if other_body(body, al.superior_text) or delegation(al.article.text, kind) is not None:
+            continue  # another body's rule, or room the superior leaves to lower law: no finding
+        diffs = [d for d in compare(body, al.superior_text, paraphrase=True, article_text=al.article.text)
+                 if not d.benign]
+        if diffs:
+            out.append(_finding(doc, node, body, offset, al, diffs, p))
     return out
 
 
@@ -220,6 +306,12 @@ def check_consistency(ctx: CheckContext) -> list[Finding]:
     """Registered check: clauses that restate a superior provision but differ from it."""
     if ctx.corpus is None:
         return []
-    return consistency_findings(ctx.document, ctx.corpus, kind=ctx.kind, region=ctx.region, as_of=ctx.as_of,
-                                citations=ctx.citations,
-                                resolutions=ctx.resolutions if len(ctx.resolutions) == len(ctx.citations) else None)
+    found = consistency_findings(ctx.document, ctx.corpus, kind=ctx.kind, region=ctx.region, as_of=ctx.as_of,
+                                 citations=ctx.citations,
+                                 resolutions=ctx.resolutions if len(ctx.resolutions) == len(ctx.citations) else None)
+    pair = getattr(ctx.models, "pair", None)  # optional pair cross-encoder (issue 12), OFF unless models= given
+    if pair is None or not found:
+        return found
+    from normcheck.ml.plug import confirm_findings
+
+    return confirm_findings(pair, ctx.document, found, drop_threshold=ctx.models.drop_threshold)

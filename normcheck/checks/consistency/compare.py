@@ -30,6 +30,8 @@ class DiffKind(str, Enum):
     EXCEPTION_ADDED = "exception_added"
     EXCEPTION_DROPPED = "exception_dropped"
     SUBJECT = "subject"  # the duty moved between the administration and citizens
+    PENALTY_DROPPED = "penalty_dropped"  # a penalty type the superior sets for the conduct is left out
+    LIST = "list"  # an enumerated list (（一）（二）…) with more or fewer items than the superior's
 
 
 class Direction(str, Enum):
@@ -353,11 +355,19 @@ def _counterpart(al: _Aligner, s: int, e: int, spans: list[tuple[int, int]]) -> 
     return best
 
 
-def compare(clause_text: str, superior_text: str) -> list[Difference]:
+def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
+            article_text: str | None = None) -> list[Difference]:
     """Concrete differences between a clause and the superior provision it is aligned to.
 
     Differences are in clause order; benign ones (a fine range inside the superior's) are included
     with ``benign`` True so callers can show them or drop them.
+
+    ``paraphrase``: the pair is known to correspond (a calibrated alignment, issue 13), so counterparts
+    are also paired by their own wording rather than by character alignment alone: a number with the
+    same unit and the words around it, a fine for the same conduct, a modal verb governing the same
+    act; penalty types dropped and enumerated lists of another length are reported too.
+    ``article_text``: the whole superior article (for its list items), when ``superior_text`` is
+    one paragraph of it.
     """
     a, b = clause_text, superior_text
     if not a.strip() or not b.strip():
@@ -459,8 +469,142 @@ def compare(clause_text: str, superior_text: str) -> list[Difference]:
                               f"上位法为“{bw}”，本条为“{w}”"))
         # a subject swap in the same sentence
     out.extend(_exceptions_and_conditions(al))
+    if paraphrase:
+        out.extend(_loose(a, b, qa, qb, fa, fb, out, article_text or b))
     out.sort(key=lambda d: (d.clause_span or (len(a), len(a)))[0])
     return [replace(d, severity=_severity(d)) for d in out]
+
+
+def _bigrams(t: str) -> set[str]:
+    t = re.sub(r"[\s，。；：、,.;:（）()]", "", t)
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def _context(text: str, s: int, e: int, n: int = 10) -> set[str]:
+    """Bigrams of the words around a span in its sentence (what the quantity or modal governs)."""
+    lo = max(max(text.rfind(c, 0, s) for c in _SENT_BREAK) + 1, s - n)
+    nxt = [i for i in (text.find(c, e) for c in _SENT_BREAK) if i >= 0]
+    hi = min(min(nxt) if nxt else len(text), e + n // 2)
+    return _bigrams(text[lo:s]) | _bigrams(text[e:hi])
+
+
+def _jac(x: set[str], y: set[str]) -> float:
+    return len(x & y) / len(x | y) if x and y else 0.0
+
+
+_ITEM_RE = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
+#: Context overlap (Jaccard of bigrams around) from which two quantities of one unit are counterparts.
+MIN_CONTEXT = 0.2
+#: Object overlap from which two modal verbs govern the same act.
+MIN_MODAL_OBJECT = 0.3
+
+
+def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[FineRange], fb: list[FineRange],
+           found: list[Difference], article: str) -> list[Difference]:
+    """Paraphrase-robust counterparts (issue 13): pairs by the words around, not by alignment."""
+    out: list[Difference] = []
+    kinds = {d.kind for d in found}
+    # fines: a clause range equal to no superior range, paired with the superior fine for the most
+    # similar conduct (or the only one)
+    if DiffKind.FINE_RANGE not in kinds and fa and fb:
+        b_ranges = {(g.lo, g.hi, g.category) for g in fb}
+        a_ranges = {(f.lo, f.hi, f.category) for f in fa}
+        free_b = [g for g in fb if (g.lo, g.hi, g.category) not in a_ranges]
+        for f in fa:
+            if (f.lo, f.hi, f.category) in b_ranges:
+                continue
+            cands = [g for g in free_b if g.category == f.category]
+            if not cands:
+                continue
+            conduct = _bigrams(_conduct(a, f.start))
+            g = max(cands, key=lambda x: _jac(conduct, _bigrams(_conduct(b, x.start))))
+            if len(cands) > 1 and _jac(conduct, _bigrams(_conduct(b, g.start))) < 0.15:
+                continue
+            if f.hi > g.hi:
+                fd, fnote = Direction.WIDER_PENALTY, message("compare.fine_wider")
+            elif f.lo < g.lo:
+                fd, fnote = Direction.LIGHTER_PENALTY, message("compare.fine_lighter")
+            else:
+                fd, fnote = Direction.NARROWER_PENALTY, message("compare.fine_narrower")
+            out.append(Difference(DiffKind.FINE_RANGE, fd, (f.start, f.end), (g.start, g.end),
+                                  f.describe(a), g.describe(b), f"{fnote}：{f.describe(a)} / 上位法 {g.describe(b)}"))
+            free_b.remove(g)
+    # other quantities: a clause quantity equal to some superior quantity of its category is settled
+    # (one superior number may be restated for several items); any other is paired with the superior
+    # quantity of that category in the most similar words (money too, unless a fine range differed)
+    if DiffKind.NUMBER not in kinds:
+        fine_diff = any(d.kind == DiffKind.FINE_RANGE for d in found + out)
+        fine_a = {i for f in fa for i in f.qty_ids}
+        ua = [q for q in qa if not any(p.category == q.category and abs(p.base - q.base) < 1e-9 for p in qb)
+              and not (fine_diff and q.start in fine_a)]
+        taken: set[int] = set()
+        for q in ua:
+            qcands = [p for p in qb if p.category == q.category and p.start not in taken
+                     and not any(abs(x.base - p.base) < 1e-9 and x.category == p.category for x in qa)]
+            if not qcands:
+                if q.category == "times" and not any(p.category == "times" for p in qb):
+                    cq = _context(a, q.start, q.end)
+                    if _jac(cq, _bigrams(b)) > 0 and len(cq & _bigrams(b)) >= 3:
+                        out.append(Difference(DiffKind.NUMBER, Direction.WIDER_PENALTY if _FINE_RE.search(b)
+                                              or "罚" in b else Direction.CHANGED, (q.start, q.end), None,
+                                              q.describe(), "", f"增设了上位法没有的倍数：{q.text}"))
+                continue
+            cq = _context(a, q.start, q.end)
+            p = max(qcands, key=lambda x: _jac(cq, _context(b, x.start, x.end)))
+            sim = _jac(cq, _context(b, p.start, p.end))
+            only = len(qcands) == 1 and sum(1 for x in ua if x.category == q.category) == 1
+            if sim < MIN_CONTEXT and not (only and sim >= MIN_CONTEXT / 2):
+                continue
+            d = _time_direction(b, p, q) if q.category == "time" else Direction.CHANGED
+            if p.unit != q.unit and abs(p.value - q.value) < 1e-9:
+                note = f"计量单位不同：{q.text} / 上位法 {p.text}"
+            else:
+                note = f"数额不同：{q.text} / 上位法 {p.text}"
+            out.append(Difference(DiffKind.NUMBER, d, (q.start, q.end), (p.start, p.end),
+                                  q.describe(), p.describe(), note))
+            taken.add(p.start)
+    # modal verbs governing the same act
+    if DiffKind.MODALITY not in kinds:
+        mb = [(m.start(), m.end(), m.group(0)) for m in _MODAL_RE.finditer(b)]
+        for m in _MODAL_RE.finditer(a):
+            s, e, w = m.start(), m.end(), m.group(0)
+            obj_a = _bigrams(a[e:e + 10])
+            best, score = None, 0.0
+            for bs, be, bw in mb:
+                j = _jac(obj_a, _bigrams(b[be:be + 10]))
+                if j > score:
+                    best, score = (bs, be, bw), j
+            if best is None or score < MIN_MODAL_OBJECT:
+                continue
+            bs, be, bw = best
+            cls_a, cls_b = _MODAL_CLASS[w], _MODAL_CLASS[bw]
+            if cls_a == cls_b or ({cls_a, cls_b} == {"oblige", "prohibit"} and not _after_agrees(a, e, b, be)):
+                continue
+            if any(_MODAL_CLASS[x[2]] == cls_a and _jac(obj_a, _bigrams(b[x[1]:x[1] + 10])) >= score - 1e-9
+                   for x in mb):
+                continue  # the superior also uses this modality for that act
+            direction = _modal_direction(cls_b, cls_a, actor(b, bs))
+            out.append(Difference(DiffKind.MODALITY, direction, (s, e), (bs, be), w, bw,
+                                  f"上位法为“{bw}{b[be:be + 6]}”，本条为“{w}{a[e:e + 6]}”"))
+    # penalty types
+    ta, tb = penalty_types(a), penalty_types(b)
+    if ta and tb and DiffKind.PENALTY_TYPE not in kinds:
+        for name, span in ta.items():
+            if name not in tb:
+                out.append(Difference(DiffKind.PENALTY_TYPE, Direction.WIDER_PENALTY, span, None,
+                                      name, "、".join(tb), f"增设了上位法未规定的处罚种类：{name}"))
+        if fa and fb:
+            for name, span in tb.items():
+                if name not in ta:
+                    out.append(Difference(DiffKind.PENALTY_DROPPED, Direction.LIGHTER_PENALTY, None, span,
+                                          "", name, f"删去了上位法规定的处罚种类：{name}"))
+    # enumerated lists
+    na, nb = len(_ITEM_RE.findall(a)), len(_ITEM_RE.findall(article))
+    if na >= 2 and nb >= 2 and na != nb:
+        shorter = na < nb
+        out.append(Difference(DiffKind.LIST, Direction.CHANGED, None, None, f"{na}项", f"{nb}项",
+                              f"所列情形{'少于' if shorter else '多于'}上位法：本条{na}项，上位法{nb}项"))
+    return out
 
 
 def _severity(d: Difference) -> Severity:
