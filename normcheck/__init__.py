@@ -62,14 +62,17 @@ def resolve_citations(citations: Sequence[Citation], doc: Document, corpus: Any,
 
 def check(source: str | os.PathLike[str], *, kind: str | Level | None = None, as_of: str | _dt.date | None = None,
           region: str | None = None, corpus: Any = None, checks: Sequence[str] | None = None,
-          path: str | None = None) -> Result:
+          path: str | None = None, models: Any = None) -> Result:
     """Check one document (a path or the text) against its superior laws: every stage, in order.
 
     ``kind``: a code or Chinese name (domain.md §2), inferred and reported when absent. ``as_of``: the
     review date (default today). ``corpus``: a Corpus, a path to an index, or None (the default index).
     ``checks``: names from the registry (default all). Bad input never raises: the result carries
-    ``error``; misuse (unknown kind, malformed date) raises ``ValueError``. See :func:`normcheck.pipeline.check`.
+    ``error``; misuse (unknown kind, malformed date) raises ``ValueError``. ``models``: trained model
+    folders to plug in (default ``$NORMCHECK_MODELS``, else the rules alone; an unusable one is a W130
+    note). See :func:`normcheck.pipeline.check`.
     """
     from normcheck.pipeline import check as _check
 
-    return _check(source, kind=kind, as_of=as_of, region=region, corpus=corpus, checks=checks, path=path)
+    return _check(source, kind=kind, as_of=as_of, region=region, corpus=corpus, checks=checks, path=path,
+                  models=models)

@@ -28,6 +28,7 @@ class CheckContext:
     citations: list[Any] = field(default_factory=list)  # the citation stage (normcheck.cite)
     resolutions: list[Any] = field(default_factory=list)  # the resolution stage, one per citation (or None)
     cache: dict[str, Any] = field(default_factory=dict)  # shared between checks of one run
+    models: Any = None  # normcheck.ml.plug.Models or None: optional learned hooks, OFF unless given (issue 12)
 
 
 CheckFn = Callable[[CheckContext], list[Finding]]

@@ -51,12 +51,22 @@ def register(app: typer.Typer) -> None:
                                                       "region.")] = None,
         resume: Annotated[bool, typer.Option(help="Skip documents already in --out (matched by content "
                                              "sha256).")] = False,
+        model_dir: Annotated[list[Path] | None, typer.Option("--model-dir", help="A trained model folder to plug "
+                                                            "in (pair cross-encoder; repeatable). Default "
+                                                            "$NORMCHECK_MODELS, else the rules alone; an unusable "
+                                                            "folder is a W130 note.")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
         timeout: Annotated[float | None, typer.Option(help="Per-document time budget in seconds (0: none; default "
                                                       "$NORMCHECK_DOC_TIMEOUT or 300); a document over it gets "
                                                       "E011 and the batch goes on.")] = None,
     ) -> None:
         """Check documents against the laws above them; one result per document, in input order."""
+        if model_dir:  # read by normcheck.ml.plug in every worker (issue 12)
+            import os
+
+            from normcheck.ml.plug import MODELS_ENV
+
+            os.environ[MODELS_ENV] = os.pathsep.join(str(m) for m in model_dir)
         from normcheck.batch.run import run_batch
         from normcheck.report.filters import ReportFilter
         from normcheck.report.write import format_for

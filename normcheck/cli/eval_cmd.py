@@ -20,7 +20,11 @@ def eval_command(
     dataset: Annotated[Path | None, typer.Argument(help="Dataset (.jsonl or .parquet); see eval/README.md.")] = None,
     predictions: Annotated[Path | None, typer.Option("--predictions", "-p",
                                             help="Results JSONL of `normcheck check` (else it is run).")] = None,
-    compare: Annotated[Path | None, typer.Option("--compare", help="A second results JSONL for a paired test.")] = None,
+    compare: Annotated[Path | None, typer.Option("--compare", help="A second results JSONL, or a second model "
+                                                 "folder (run against --model-dir, or the rules), for a paired "
+                                                 "test.")] = None,
+    model_dir: Annotated[Path | None, typer.Option("--model-dir", help="A trained model folder that check uses "
+                                                   "(pair cross-encoder); default: the rules.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Report folder (JSON, Markdown, PNG).")] = None,
     suite: Annotated[str | None, typer.Option("--suite", help="Run a benchmark suite by name, or 'all'.")] = None,
     corpus: Annotated[str | None, typer.Option("--corpus", help="Corpus index to run normcheck with.")] = None,
@@ -62,6 +66,22 @@ def eval_command(
             tasks[name] = bar.add_task(name, total=int(str(total)))
         bar.update(tasks[name], completed=int(str(done)))
 
+    import os
+
+    from normcheck.ml.plug import MODELS_ENV
+
+    if model_dir is not None:
+        os.environ[MODELS_ENV] = str(model_dir)
+    if compare is not None and compare.is_dir():  # two model folders (or a folder and the rules), same suite
+        try:
+            from normcheck.cli.compare_models import compare_models
+
+            typer.echo(compare_models(dataset, suite, model_dir, compare, split=split, corpus=corpus,
+                                      corpus_src=corpus_src, build_dir=build_dir, limit=limit, seed=seed,
+                                      resamples=resamples, out=out, as_json=as_json, progress=None))
+        except (NormcheckError, ValueError) as e:
+            _fail(str(e), 1 if isinstance(e, NormcheckError) else 2)
+        return
     try:
         bar.start()
         if suite is not None:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from normcheck.ml.common import TrainResult, default_out_dir, set_seed
 from normcheck.ml.configuration import LABELS, pair_config
 from normcheck.ml.data import PairExample
 from normcheck.ml.marking import INPUT_FORMATS, prepare
@@ -22,20 +23,22 @@ Progress = Callable[[str], None]
 
 @dataclass
 class PairTrainingArguments:
-    """What ``normcheck train pair`` and ``scripts/train_pair.py`` accept."""
+    """What ``normcheck train pair`` and ``scripts/train_pair.py`` accept. The defaults are those of the
+    shipped ``models/pair-tiny`` (its card gives the exact command)."""
 
-    out_dir: str = field(default="models/pair-tiny", metadata={"help": "Folder the model is saved in."})
+    out_dir: str = field(default="", metadata={"help": "Folder the model is saved in (default: a new folder "
+                                                       "under $NORMCHECK_HOME/models/; never models/ unless named)."})
     base_model: str | None = field(default=None, metadata={
         "help": "A local HF checkpoint folder to fine-tune (safetensors); else a tiny encoder from scratch."})
     epochs: float = field(default=3.0, metadata={"help": "Passes over the training split."})
     max_steps: int | None = field(default=None, metadata={"help": "Stop after this many optimiser steps."})
     batch_size: int = field(default=32, metadata={"help": "Training pairs per step."})
     eval_batch_size: int = field(default=128, metadata={"help": "Pairs per batch when evaluating."})
-    learning_rate: float = field(default=5e-4, metadata={"help": "Peak AdamW learning rate (linear decay)."})
+    learning_rate: float = field(default=1e-3, metadata={"help": "Peak AdamW learning rate (linear decay)."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     warmup_ratio: float = field(default=0.06, metadata={"help": "Share of steps with a linear warm-up."})
     max_length: int = field(default=256, metadata={"help": "Tokens per pair ([CLS] a [SEP] b [SEP]), truncated."})
-    hidden_size: int = field(default=128, metadata={"help": "Encoder width (from scratch only)."})
+    hidden_size: int = field(default=64, metadata={"help": "Encoder width (from scratch only)."})
     num_layers: int = field(default=2, metadata={"help": "Encoder layers (from scratch only)."})
     num_heads: int = field(default=4, metadata={"help": "Attention heads (from scratch only)."})
     vocab_min_freq: int = field(default=2, metadata={"help": "A character enters the vocabulary from this count."})
@@ -44,6 +47,10 @@ class PairTrainingArguments:
     threads: int | None = field(default=None, metadata={"help": "torch CPU threads (default: torch's)."})
     input_format: str = field(default="diff_marked", metadata={
         "help": "plain, or diff_marked: the pair's differing stretches wrapped in 〔〕 (normcheck.ml.marking)."})
+    max_seconds: float | None = field(default=None, metadata={
+        "help": "Stop after this much wall-clock training time (the schedule keeps its length)."})
+    device: str = field(default="cpu", metadata={"help": "cpu, cuda, mps or auto."})
+    command: str = field(default="", metadata={"help": "How this run was started (written to the card)."})
 
     def __post_init__(self) -> None:
         checks = [
@@ -60,29 +67,13 @@ class PairTrainingArguments:
             (self.vocab_min_freq >= 1 and self.vocab_max_size > 16, "vocab_min_freq >= 1, vocab_max_size > 16"),
             (self.threads is None or self.threads > 0, "threads must be > 0 or None"),
             (self.input_format in INPUT_FORMATS, f"input_format must be one of {', '.join(INPUT_FORMATS)}"),
+            (self.max_seconds is None or self.max_seconds > 0, "max_seconds must be > 0 or None"),
+            (self.device in ("cpu", "cuda", "mps", "auto") or self.device.startswith("cuda:"),
+             "device must be cpu, cuda, mps or auto"),
         ]
         bad = [msg for ok, msg in checks if not ok]
         if bad:
             raise ValueError("invalid training arguments: " + "; ".join(bad))
-
-
-@dataclass
-class TrainResult:
-    out_dir: Path
-    metrics: dict[str, dict[str, Any]]  # split -> classification metrics
-    steps: int
-    train_seconds: float
-    n_params: int
-    history: list[dict[str, float]]
-
-
-def set_seed(seed: int) -> None:
-    import numpy as np
-    import torch
-
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
 
 
 def _encode(tok: Any, pairs: Sequence[PairExample], max_length: int,
@@ -176,8 +167,13 @@ def train_pair(args: PairTrainingArguments, splits: dict[str, list[PairExample]]
     if args.threads:
         torch.set_num_threads(args.threads)
     set_seed(args.seed)
+    if not args.out_dir:
+        args.out_dir = str(default_out_dir("pair"))
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    from normcheck.ml.pretraining import resolve_device
+
+    device = resolve_device(args.device)
     if args.base_model:
         from transformers import AutoTokenizer
 
@@ -210,11 +206,12 @@ def train_pair(args: PairTrainingArguments, splits: dict[str, list[PairExample]]
     rng = random.Random(args.seed)
     history: list[dict[str, float]] = []
     step, t0, run_loss = 0, time.perf_counter(), 0.0
+    model.to(device)  # type: ignore[arg-type]  # torch's wrapped signature
     model.train()
     while step < total:
         for b in _batches(len(items), lengths, args.batch_size, rng):
-            batch = _collate([items[i] for i in b], tok.pad_token_id)
-            loss = model(**batch, labels=torch.tensor([y[i] for i in b])).loss
+            batch = {k: v.to(device) for k, v in _collate([items[i] for i in b], tok.pad_token_id).items()}
+            loss = model(**batch, labels=torch.tensor([y[i] for i in b], device=device)).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -227,9 +224,12 @@ def train_pair(args: PairTrainingArguments, splits: dict[str, list[PairExample]]
                 history.append({"step": step, "loss": round(run_loss, 4),
                                 "seconds": round(time.perf_counter() - t0, 1)})
                 say(f"step {step}/{total} loss {run_loss:.4f} ({time.perf_counter() - t0:.0f} s)")
-            if step >= total:
+            if step >= total or (args.max_seconds is not None and time.perf_counter() - t0 >= args.max_seconds):
+                total = step
                 break
     train_seconds = time.perf_counter() - t0
+    model.to("cpu")  # type: ignore[arg-type]
+    model.config.normcheck_task = "pair"
     metrics = {s: evaluate(model, tok, pairs, batch_size=args.eval_batch_size, max_length=args.max_length)
                for s, pairs in splits.items() if pairs}
     result = TrainResult(out, metrics, step, round(train_seconds, 1), n_params, history)
@@ -278,7 +278,7 @@ def model_card(args: PairTrainingArguments, result: TrainResult, extra: str = ""
         f"- training: {result.steps} steps, batch {args.batch_size}, lr {args.learning_rate}, seed {args.seed}, "
         f"{result.train_seconds:.0f} s on CPU",
         "- weights: safetensors only; load with `normcheck.ml.pair.PairClassifier.load(path)` (offline)",
-        "- retrain: `normcheck train pair --data DATASET --out DIR` or `scripts/train_pair.py`",
+        f"- command: `{args.command or 'normcheck train pair --data DATASET --out DIR'}`",
         "",
         "## Metrics (this model)",
         "",
@@ -292,19 +292,69 @@ def model_card(args: PairTrainingArguments, result: TrainResult, extra: str = ""
 
 
 #: Tasks ``normcheck train`` knows.
-TASKS = ("pair",)
+TASKS = ("pair", "retrieval", "encoder", "tokenizer")
 
 
-def train(task: str, data: str | Path, args: PairTrainingArguments, *, corpus_src: str | Path | None = None,
-          progress: Progress | None = None) -> TrainResult:
-    """``normcheck train TASK --data DATASET``: load the dataset (:func:`normcheck.ml.data.load_pairs`)
-    and train. Unknown task -> ValueError listing the tasks; bad data -> NormcheckError."""
+def arguments_class(task: str) -> type:
+    """The dataclass of training arguments for ``task``."""
+    if task == "pair":
+        return PairTrainingArguments
+    if task == "retrieval":
+        from normcheck.ml.retrieval import RetrievalTrainingArguments
+
+        return RetrievalTrainingArguments
+    if task == "encoder":
+        from normcheck.ml.pretraining import EncoderTrainingArguments
+
+        return EncoderTrainingArguments
+    if task == "tokenizer":
+        from normcheck.ml.tokenization import TokenizerTrainingArguments
+
+        return TokenizerTrainingArguments
+    raise ValueError(f"unknown task {task!r}; use one of: {', '.join(TASKS)}")
+
+
+def train(task: str, data: str | Path | None, args: Any, *, corpus_src: str | Path | None = None,
+          progress: Progress | None = None) -> Any:
+    """``normcheck train TASK --data DATASET``: load the data and train.
+
+    ``pair``: pairs (:func:`normcheck.ml.data.load_pairs`); ``retrieval``: mined pairs
+    (``scripts/mine_pairs.py``); ``encoder`` and ``tokenizer``: corpus text (``data`` or ``corpus_src``, a
+    law collection). Unknown task -> ValueError listing the tasks; bad data -> NormcheckError."""
     from normcheck.ml import require_ml
-    from normcheck.ml.data import load_pairs
 
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; use one of: {', '.join(TASKS)}")
     require_ml(f"`normcheck train {task}`")
+    if not args.out_dir:
+        args.out_dir = str(default_out_dir(task))
+    if task in ("encoder", "tokenizer"):
+        from normcheck.ml.text import corpus_lines
+
+        src = data or corpus_src
+        if src is None:
+            raise ValueError(f"`train {task}` reads corpus text: give --data or --corpus-src (a law collection)")
+        train_texts, held = corpus_lines(src, seed=args.seed if hasattr(args, "seed") else 0)
+        if progress:
+            progress(f"corpus lines: train {len(train_texts):,}, held-out {len(held):,}")
+        if task == "encoder":
+            from normcheck.ml.pretraining import train_encoder
+
+            return train_encoder(args, train_texts, held, progress=progress)
+        from normcheck.ml.tokenization import train_tokenizer_task
+
+        return train_tokenizer_task(args, train_texts, held, progress=progress)
+    if data is None:
+        raise ValueError(f"`train {task}` needs --data")
+    if task == "retrieval":
+        from normcheck.ml.retrieval import load_retrieval_pairs, train_retrieval
+
+        rsplits = load_retrieval_pairs(data)
+        if progress:
+            progress("pairs: " + ", ".join(f"{s} {len(v)}" for s, v in rsplits.items()))
+        return train_retrieval(args, rsplits, progress=progress)
+    from normcheck.ml.data import load_pairs
+
     splits = load_pairs(data, corpus_src=corpus_src)
     if progress:
         progress("pairs: " + ", ".join(f"{s} {len(v)}" for s, v in splits.items()))
