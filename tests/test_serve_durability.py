@@ -31,11 +31,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data: Path, port: int, home: Path) -> subprocess.Popen[bytes]:
+def start_server(data: Path, port: int, home: Path, root: Path | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "NORMCHECK_HOME": str(home)}
     env.pop("NORMCHECK_SERVE_TOKEN", None)
     proc = subprocess.Popen([sys.executable, "-c", "from normcheck.cli import main; main()", "serve", "--port",
-                             str(port), "--data-dir", str(data), "-q"],
+                             str(port), "--data-dir", str(data), "-q", "--root", str(root or data)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

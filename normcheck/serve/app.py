@@ -24,7 +24,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from fastapi import Body, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -224,7 +224,8 @@ def create_app(data_dir: str | Path, *, token: str | None = None, roots: Sequenc
         return HTMLResponse(env.get_template(name).render(**ctx), status_code=status)
 
     def who(request: Request, given: str | None = None) -> str:
-        return (given or request.cookies.get("reviewer") or default_reviewer).strip()[:100]
+        cookie = unquote(request.cookies.get("reviewer") or "")  # set percent-encoded by /reviewer
+        return (given or cookie or default_reviewer).strip()[:100]
 
     def options(kind: str | None, as_of: str | None, region: str | None) -> tuple[str | None, str, str | None]:
         """Validated (kind code, as_of, region); ValueError with the valid options."""
