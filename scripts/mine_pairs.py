@@ -11,6 +11,12 @@ Two kinds of pairs, from the local regulations under ``DLC/<X>地方法规/地�
 
 The texts are read from the corpus at run time and written only under ``eval/build/`` (git-ignored).
 
+Each pair also carries, for training the retrieval head (``normcheck train retrieval``, issue 12):
+``positive`` (the target article's text in the target version, else its latest), ``hard_negatives``
+(up to ``--negatives`` other articles of the same law and version) and ``law_split``
+(``train``/``dev``/``test`` by a hash of the target law, 80/10/10: test laws are unseen in training;
+``split`` stays the older dev/test split by pair id that ``scripts/bench_retrieval.py`` reads).
+
     .venv/bin/python scripts/mine_pairs.py [--corpus ../shared/corpora/lawrefbook] [--out eval/build/pairs]
 """
 
@@ -220,13 +226,43 @@ def split_of(pair_id: str) -> str:
     return "dev" if hashlib.sha256(pair_id.encode()).digest()[0] % 2 == 0 else "test"
 
 
+def law_split(law: str, *, dev_pct: int = 10, test_pct: int = 10) -> str:
+    """``train``/``dev``/``test`` by a hash of the target law (every pair of a law in one split)."""
+    h = hashlib.sha256(law.encode()).digest()[0] * 100 // 256
+    return "test" if h < test_pct else "dev" if h < test_pct + dev_pct else "train"
+
+
+def attach_targets(pairs: list[dict[str, object]], root: Path, *, negatives: int = 3, seed: int = 0) -> None:
+    """Add ``positive``, ``hard_negatives`` (same law and version) and ``law_split`` to every pair."""
+    by_short: dict[str, list[LawFile]] = defaultdict(list)
+    for f in national_files(root):
+        by_short[f.short].append(f)
+    rng = random.Random(seed)
+    for p in pairs:
+        versions = by_short.get(str(p["target_law"]), [])
+        if not versions:
+            continue
+        tv = p.get("target_version")
+        v = next((x for x in versions if x.date == tv), None) or max(versions, key=lambda x: x.date)
+        num = p["target_article"]
+        target = next((a for a in v.articles if a.number == num and a.suffix == 0), None)
+        if target is None:
+            continue
+        others = [a.text for a in v.articles if a.number != num and len(clean(a.text)) >= 10]
+        p["positive"] = target.text
+        p["hard_negatives"] = rng.sample(others, min(negatives, len(others)))
+        p["law_split"] = law_split(str(p["target_law"]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--out", type=Path, default=ROOT / "eval" / "build" / "pairs")
     ap.add_argument("--restatements", type=int, default=1500)
+    ap.add_argument("--negatives", type=int, default=3, help="same-law hard negatives per pair")
     args = ap.parse_args()
     pairs = mine(args.corpus, restatement_sample=args.restatements)
+    attach_targets(pairs, args.corpus, negatives=args.negatives)
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / "pairs.jsonl"
     with out.open("w", encoding="utf-8") as fh:

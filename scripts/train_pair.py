@@ -16,8 +16,17 @@
    ``normcheck.checks.consistency.compare.compare`` non-benign difference -> inconsistent, else consistent), and on the
    inconsistency benchmark's pairs (binary). Prints a Markdown table; appends it to the model card.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python scripts/train_pair.py [--corpus ../shared/corpora/lawrefbook]
-        [--out models/pair-tiny] [--paragraphs 4000] [--epochs 3] [--hidden 64] [--layers 2] [--eval-only]
+4. (issue 12) With ``--mined eval/build/pairs-ml/pairs.jsonl`` (scripts/mine_pairs.py), real pairs are
+   added: a local article that restates a national one (``consistent``: enacted local text, reworded
+   as local law does), the same local article perturbed (``inconsistent``) and a same-law hard negative
+   (``unrelated``); their split is the target law's. ``--base-model`` fine-tunes a pretrained encoder.
+   The hand-written paraphrase benchmark (``eval/paraphrase/cases.jsonl``: faithful / changed / control
+   restatements) is used for evaluation only, never training.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/train_pair.py --out DIR [--corpus ../shared/corpora/lawrefbook]
+        [--paragraphs 4000] [--epochs 3] [--hidden 64] [--layers 2] [--mined PAIRS] [--base-model ENC] [--eval-only]
+
+The shipped ``models/pair-tiny`` was made with ``scripts/train_pair.py --out models/pair-tiny`` (defaults).
 """
 
 from __future__ import annotations
@@ -42,7 +51,7 @@ from normcheck.checks.consistency.retrieve import coverage  # noqa: E402
 from normcheck.corpus.lawfiles import list_law_files, parse_articles  # noqa: E402
 from normcheck.evaluation.suites import load_builder  # noqa: E402
 from normcheck.ml.configuration import LABELS  # noqa: E402
-from normcheck.ml.data import PairExample, load_pairs, split_of, write_pairs  # noqa: E402
+from normcheck.ml.data import SPLITS, PairExample, load_pairs, split_of, write_pairs  # noqa: E402
 from normcheck.ml.metrics import classification_metrics  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "lawrefbook"
@@ -118,6 +127,50 @@ def make_pairs(pool: list[tuple[str, str, str]], builder: Any, n: int, seed: int
     return out
 
 
+def mined_pairs(path: Path, builder: Any, seed: int) -> list[tuple[str, PairExample]]:
+    """(split, pair) from mined restatement pairs: the real local article (consistent), the local article
+    perturbed (inconsistent), a same-law other article (unrelated); split by the target law."""
+    rng = random.Random(seed)
+    fns = (builder.perturb_number, builder.perturb_fine, builder.perturb_modality, builder.perturb_condition,
+           builder.perturb_exception)
+    out: list[tuple[str, PairExample]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        if rec.get("kind") != "restatement" or not rec.get("positive") or rec.get("law_split") not in SPLITS:
+            continue
+        split, q, sup = rec["law_split"], rec["query"], rec["positive"]
+        if len(q) > 300 or len(sup) > 300:
+            continue
+        gid = f"mined:{rec['id']}"
+        out.append((split, PairExample(q, sup, "consistent", gid, "mined_local")))
+        options = [got for fn in fns if (got := fn(q, rng))]
+        if options:
+            text, note = rng.choice(options)
+            out.append((split, PairExample(text, sup, "inconsistent", gid, f"mined_perturbed: {note}")))
+        if rec.get("hard_negatives"):
+            out.append((split, PairExample(q, rng.choice(rec["hard_negatives"]), "unrelated", gid, "mined_same_law")))
+    return out
+
+
+def paraphrase_pairs(corpus: Path) -> list[PairExample]:
+    """The hand-written paraphrase cases as (clause, superior paragraph) pairs (evaluation only)."""
+    mod = load_builder(ROOT / "eval", "paraphrase")
+    if mod is None:
+        return []
+    corp = mod.Corpus(corpus)
+    out = []
+    for case in mod.load_cases():
+        try:
+            sup = mod.locate(corp, case)
+        except Exception:  # a case the corpus cannot place is left out (verify.py reports it)
+            continue
+        para = int(case.get("paragraph") or 0)
+        text = sup.paragraphs[para - 1] if 0 < para <= len(sup.paragraphs) else sup.text
+        label = "inconsistent" if case["label"] == "changed" else "consistent"
+        out.append(PairExample(case["clause"], text, label, case["id"], f"{case['label']}:{case.get('change')}"))
+    return out
+
+
 def rule_label(a: str, b: str) -> str:
     if coverage(a, b) < MIN_COVERAGE:
         return "unrelated"
@@ -151,7 +204,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--data-dir", type=Path, default=ROOT / "eval" / "build" / "pair-train")
-    ap.add_argument("--out", type=Path, default=ROOT / "models" / "pair-tiny")
+    ap.add_argument("--out", type=Path, required=True, help="model folder (models/NAME only when you mean it)")
+    ap.add_argument("--base-model", default=None, help="a local encoder folder to fine-tune")
+    ap.add_argument("--mined", type=Path, default=None, help="mined pairs (scripts/mine_pairs.py) to add")
+    ap.add_argument("--max-seconds", type=float, default=None, help="wall-clock training budget")
+    ap.add_argument("--max-length", type=int, default=256)
     ap.add_argument("--paragraphs", type=int, default=4000)
     ap.add_argument("--max-chars", type=int, default=120, help="longest superior paragraph (characters)")
     ap.add_argument("--epochs", type=float, default=3.0)
@@ -182,6 +239,8 @@ def main() -> None:
     exclude = {p.text_b for p in bench_pairs}
     pool = paragraphs(a.corpus, min_chars=20, max_chars=a.max_chars)
     made = make_pairs(pool, builder, a.paragraphs, a.seed, exclude)
+    if a.mined:
+        made += mined_pairs(a.mined, builder, a.seed)
     splits: dict[str, list[PairExample]] = {"train": [], "dev": [], "test": []}
     for s, p in made:
         splits[s].append(p)
@@ -194,8 +253,9 @@ def main() -> None:
     if not a.eval_only:
         args = PairTrainingArguments(out_dir=str(a.out), epochs=a.epochs, hidden_size=a.hidden, num_layers=a.layers,
                                      num_heads=a.heads, learning_rate=a.lr, batch_size=a.batch_size, seed=a.seed,
-                                     threads=a.threads, max_length=256,
-                                     input_format=a.input_format)
+                                     threads=a.threads, max_length=a.max_length, base_model=a.base_model,
+                                     max_seconds=a.max_seconds, input_format=a.input_format,
+                                     command="scripts/train_pair.py " + " ".join(sys.argv[1:]))
         res = train_pair(args, splits, progress=lambda m: print("  " + m, file=sys.stderr))
         print(f"trained: {res.steps} steps in {res.train_seconds:.0f} s, {res.n_params:,} parameters", file=sys.stderr)
 
@@ -229,6 +289,13 @@ def main() -> None:
               for p in bench_pairs]
     allb = list(range(len(bench_pairs)))
     rows_bench = [("rules compare", _bin(b_rule, allb, bgold)), ("model", _bin(b_model, allb, bgold))]
+    para = paraphrase_pairs(a.corpus)
+    pgold = [p.label for p in para]
+    p_model = [lab for lab, _ in clf.predict([(p.text_a, p.text_b) for p in para])]
+    p_rule = ["inconsistent" if any(not d.benign for d in compare(p.text_a, p.text_b)) else "consistent"
+              for p in para]
+    allp = list(range(len(para)))
+    rows_para = [("rules compare", _bin(p_rule, allp, pgold)), ("model", _bin(p_model, allp, pgold))]
     report = "\n".join([
         "## Held-out comparison with the rules (scripts/train_pair.py)",
         "",
@@ -258,6 +325,14 @@ def main() -> None:
         "",
         _by_variant(bench_pairs, {"rules": b_rule, "model": b_model}),
         "",
+        f"Hand-written paraphrase benchmark (eval/paraphrase/cases.jsonl, all splits, n={len(para)}; never used "
+        "for training): faithful and control restatements -> consistent, changed -> inconsistent; the clause "
+        "against its superior paragraph (the alignment taken as given).",
+        "",
+        _table(rows_para, bin_labels),
+        "",
+        _by_variant(para, {"rules": p_rule, "model": p_model}),
+        "",
     ])
     print(report)
     card = a.out / "README.md"
@@ -266,6 +341,7 @@ def main() -> None:
     card.write_text((text[:cut] if cut >= 0 else text).rstrip() + "\n\n" + report, encoding="utf-8")
     (a.out / "comparison.json").write_text(json.dumps(
         {"test": dict(rows), "test_related": dict(rows_rel), "benchmark": dict(rows_bench),
+         "paraphrase": dict(rows_para),
          "seconds": {"model": round(t_model, 2), "rules": round(t_rules, 2)}},
         ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
