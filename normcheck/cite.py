@@ -25,6 +25,9 @@ regulations: 3.6 s, 22,576 citations), and jieba's tokens do not line up with th
 title), so a Matcher would have needed the same character patterns plus re-merging. Citation forms
 are a closed, character-level grammar; a handful of linear regexes (no nested quantifiers over
 overlapping classes, bounded title length) parse it exactly, with offsets for free.
+
+Size: one finder for every citation form of domain.md §5 plus the one class per reference kind; the
+forms share their patterns, and splitting them would scatter the precedence between them.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ over one SQLite file written by :func:`normcheck.corpus.ingest.build_corpus`.
 Dates are ISO strings; a version is in force on ``d`` when ``valid_from <= d < valid_to`` (a missing
 ``valid_from`` falls back to the version date; a missing ``valid_to`` means open-ended unless the
 version is marked repealed, in which case its end is unknown and it is never reported in force).
+
+Size: the one read API over the SQLite index (laws, versions, articles, aliases, search, alignment);
+every query of the schema is here so the schema has one reader.
 """
 
 from __future__ import annotations

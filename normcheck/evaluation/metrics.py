@@ -13,6 +13,9 @@ Units
 - Calibration: each distinct predicted item with its confidence; correct when it matches a positive label.
 
 Undefined values (a precision with no predictions, a recall with no positives) are ``None``.
+
+Size: every metric the harness reports, each small and tested by hand-computed cases; kept together so a
+suite's table reads from one place.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@ words (see :mod:`normcheck.knowledge.authority`): penalty types, modal verbs, un
 comparison's condition/exception words, the kind rules, regions, severities, confidence numbers,
 the references check's facts and finding wording. Each ``validate_*`` checks one file's parsed JSON
 and returns typed, compiled rows; each accessor loads its packaged file once (``lru_cache``).
+
+Size: one small typed accessor per data file, all alike; one module so every table has the same
+loading, validation and caching path.
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ Text in, tree out: this stage reads no file (``normcheck.text.read`` does) and r
 Offsets are into the *original* text; every node's span is stripped of surrounding whitespace, so
 ``doc.original[node.start:node.end]`` is the node's text. Linear time: one pass over lines with
 anchored, bounded regexes.
+
+Size: one linear pass (line classification, then the tree) whose parts share the builder's state;
+splitting it would mean passing that state between modules.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@
   reading; a .docx is checked from its zip directory (sum of uncompressed sizes, compression ratio,
   number of members) before python-docx touches it.
 - Every bad input raises :class:`~normcheck.errors.InputError` with a code and the file's path.
+
+Size: one module for every reader (.txt encodings, .docx with its zip checks and Word numbering)
+because they share the limits and the coded errors; the .docx part is the first to split out if it grows.
 """
 
 from __future__ import annotations
