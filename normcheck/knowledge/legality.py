@@ -1,0 +1,327 @@
+"""The legality tables (issue 14): ``data/legality.json`` (superior provisions with their numbering per version,
+the analysers' pattern rows, the supervising basis per document kind, the basis-search numbers) and
+``data/abolished.json`` (abolished institutions and superseded terms). Validated and compiled once; bad data raises
+``NormcheckError(Code.BAD_DATA)`` (E901) naming the file, the row and the field.
+
+A reference (:class:`Ref`) knows which article number a provision had in each version of its law, so a finding on a
+2006 document cites the numbering in force in 2006 (or says that the provision did not exist yet), and carries our own
+short ``summary`` for versions the corpus lacks — shown marked as a summary, never as statute text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from normcheck.knowledge.schema import (
+    bad,
+    number,
+    obj,
+    one_of,
+    optional_text,
+    pattern,
+    read_packaged,
+    req,
+    rows,
+    section,
+    text,
+)
+from normcheck.types.law import Level
+
+SEVERITIES = ("high", "medium", "low")
+FINDING_TYPES = ("rights_obligations", "reserved_matter", "inconsistent_with_superior", "license_setting",
+                 "compulsion_setting", "penalty_setting", "fee_setting", "outdated_reference")
+_KINDS = {lv.value for lv in Level}
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: How a summary is marked wherever it stands in for statute text (evidence ``text``).
+SUMMARY_MARK = "〔摘要，非原文〕"
+
+
+def _date(row: dict[str, Any], key: str, file: str, where: str) -> str:
+    val = text(row, key, file, where)
+    if not _DATE_RE.match(val):
+        raise bad(file, where, f"field {key!r} = {val!r} is not a date YYYY-MM-DD")
+    return val
+
+
+def _patterns(row: dict[str, Any], key: str, file: str, where: str) -> tuple[re.Pattern[str], ...]:
+    val = row.get(key, [])
+    if isinstance(val, str):
+        val = [val]
+    if not isinstance(val, list):
+        raise bad(file, where, f"field {key!r} must be a list of regular expressions")
+    return tuple(pattern(p, file, f"{where}.{key}[{i}]") for i, p in enumerate(val))
+
+
+# ------------------------------------------------------------------------------------ references
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """The provision's place in one version of its law."""
+
+    version: str  # the version's date, as the corpus names versions
+    in_force: str
+    article: int  # 0 = a document without articles (cited by ``label``)
+    paragraph: int = 0
+    label: str | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A superior provision, numbered per version."""
+
+    id: str
+    law: str  # full name, as the corpus names it
+    short: str
+    numbering: tuple[Numbering, ...]  # by version date
+    source: str
+
+    def at(self, as_of: str) -> Numbering | None:
+        """The numbering in force on ``as_of``; None before the provision existed."""
+        got = None
+        for n in self.numbering:
+            if n.in_force <= as_of:
+                got = n
+        return got
+
+    def next_after(self, n: Numbering) -> Numbering | None:
+        i = self.numbering.index(n)
+        return self.numbering[i + 1] if i + 1 < len(self.numbering) else None
+
+    def cite(self, as_of: str) -> str | None:
+        """``立法法第十一条`` as numbered on ``as_of`` (None before it existed)."""
+        from normcheck.text.numerals import int_to_cn
+
+        n = self.at(as_of)
+        if n is None:
+            return None
+        if not n.article:
+            return self.short if not n.label or n.label == "全文" else f"{self.short}{n.label}"
+        out = f"{self.short}第{int_to_cn(n.article)}条"
+        if n.paragraph:
+            out += f"第{int_to_cn(n.paragraph)}款"
+        return out
+
+
+def _refs(data: dict[str, Any], file: str) -> dict[str, Ref]:
+    out: dict[str, Ref] = {}
+    for rid, row in section(data, "refs", file).items():
+        where = f"refs.{rid}"
+        obj(row, file, where)
+        nums = []
+        for i, n in enumerate(req(row, "numbering", list, file, where)):
+            w = f"{where}.numbering[{i}]"
+            obj(n, file, w)
+            art = req(n, "article", int, file, w)
+            if art < 0:
+                raise bad(file, w, "field 'article' must be >= 0")
+            summary = optional_text(n, "summary", file, w)
+            label = optional_text(n, "label", file, w)
+            if art == 0 and (summary is None or label is None):
+                raise bad(file, w, "a document without articles (article 0) needs 'label' and 'summary'")
+            nums.append(Numbering(version=_date(n, "version", file, w), in_force=_date(n, "from", file, w),
+                                  article=art, paragraph=int(n.get("paragraph", 0)), label=label, summary=summary))
+        if not nums:
+            raise bad(file, where, "field 'numbering' is an empty list")
+        if [n.version for n in nums] != sorted(n.version for n in nums):
+            raise bad(file, where, "field 'numbering' must be in version order")
+        out[rid] = Ref(id=rid, law=text(row, "law", file, where), short=text(row, "short", file, where),
+                       numbering=tuple(nums), source=text(row, "source", file, where))
+    return out
+
+
+# ------------------------------------------------------------------------------------- analysers
+@dataclass(frozen=True, slots=True)
+class Analyser:
+    """One legality pattern row (see the file's description)."""
+
+    id: str
+    type: str
+    subtype: str
+    kinds: frozenset[str]
+    conditional: bool
+    match: tuple[re.Pattern[str], ...]
+    with_: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]
+    with_object: re.Pattern[str] | None
+    measure: re.Pattern[str] | None
+    severity: dict[str, str]
+    confidence: float
+    message: str
+    basis: str
+    evidence: tuple[str, ...]
+    enterprise: bool
+    items: tuple[tuple[str, re.Pattern[str]], ...]
+    min_missing: int
+    source: str
+    scope: str = "sentence"  # sentence | clause (the whole analysed piece, for provisions split by ；)
+    title: re.Pattern[str] | None = None  # the sentence or the document title must match (e.g. 自然保护区)
+    since: str | None = None  # the rule it applies exists from this date (e.g. 行政强制法, 2012-01-01)
+
+    def severity_for(self, kind: str) -> str:
+        return self.severity.get(kind, self.severity.get("*", "medium"))
+
+
+@dataclass(frozen=True, slots=True)
+class Supervising:
+    """The review basis added to a finding of ``types`` on a document of ``kinds``."""
+
+    id: str
+    kinds: frozenset[str]
+    types: frozenset[str]
+    refs: tuple[str, ...]
+    when: re.Pattern[str] | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class BasisSearch:
+    candidates: int
+    min_score: float
+    min_shared: float
+    strong_shared: float
+    generic: re.Pattern[str]  # words left out when measuring how much of a clause a superior article shares
+
+
+@dataclass(frozen=True, slots=True)
+class Abolished:
+    """An abolished institution or superseded term."""
+
+    id: str
+    pattern: re.Pattern[str]
+    with_: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
+    since: str
+    replaced_by: str
+    severity: str
+    ref: str
+    source: str
+    title_unless: re.Pattern[str] | None = None  # documents whose title matches keep the term lawfully
+
+
+@dataclass(frozen=True, slots=True)
+class LegalityTables:
+    refs: dict[str, Ref]
+    refer: tuple[re.Pattern[str], ...]
+    analysers: tuple[Analyser, ...]
+    supervising: tuple[Supervising, ...]
+    basis_search: BasisSearch
+    abolished: tuple[Abolished, ...]
+
+    def ref(self, rid: str) -> Ref:
+        return self.refs[rid]
+
+    def supervising_for(self, kind: str, type_: str, clause: str) -> list[Ref]:
+        out: list[Ref] = []
+        for s in self.supervising:
+            if kind in s.kinds and type_ in s.types and (s.when is None or s.when.search(clause)):
+                out.extend(self.refs[r] for r in s.refs if self.refs[r] not in out)
+        return out
+
+
+def _kinds(row: dict[str, Any], file: str, where: str) -> frozenset[str]:
+    kinds = req(row, "kinds", list, file, where)
+    for k in kinds:
+        if k not in _KINDS:
+            raise bad(file, where, f"field 'kinds' names {k!r}, not a kind code")
+    return frozenset(kinds)
+
+
+def _ref_ids(row: dict[str, Any], key: str, refs: dict[str, Ref], file: str, where: str) -> tuple[str, ...]:
+    ids = req(row, key, list, file, where)
+    for r in ids:
+        if r not in refs:
+            raise bad(file, where, f"field {key!r} names {r!r}, not a key of 'refs'")
+    return tuple(ids)
+
+
+def _severity(row: dict[str, Any], file: str, where: str) -> dict[str, str]:
+    sev = req(row, "severity", dict, file, where)
+    for k, v in sev.items():
+        if k != "*" and k not in _KINDS:
+            raise bad(file, where, f"severity key {k!r} is not a kind code or '*'")
+        if v not in SEVERITIES:
+            raise bad(file, where, f"severity {v!r} is not one of {', '.join(SEVERITIES)}")
+    return dict(sev)
+
+
+def validate_legality(data: Any, abolished: Any, file: str = "legality.json",
+                      file_abolished: str = "abolished.json") -> LegalityTables:
+    obj(data, file, "<top>")
+    refs = _refs(data, file)
+    refer = _patterns(data, "refer", file, "refer")
+    analysers = []
+    for where, row in rows(data, "analysers", file, id_field="id"):
+        type_ = text(row, "type", file, where)
+        if type_ not in FINDING_TYPES:
+            raise bad(file, where, f"field 'type' = {type_!r} is not one of {', '.join(FINDING_TYPES)}")
+        match = _patterns(row, "match", file, where)
+        if not match:
+            raise bad(file, where, "field 'match' is empty")
+        items = []
+        for i, it in enumerate(row.get("items", [])):
+            if not (isinstance(it, list) and len(it) == 2 and all(isinstance(x, str) and x for x in it)):
+                raise bad(file, f"{where}.items[{i}]", "expected [label, regular expression]")
+            items.append((it[0], pattern(it[1], file, f"{where}.items[{i}]")))
+        measure = row.get("measure")
+        wobj = row.get("with_object")
+        analysers.append(Analyser(
+            id=row["id"], type=type_, subtype=text(row, "subtype", file, where), kinds=_kinds(row, file, where),
+            conditional=req(row, "conditional", bool, file, where), match=match,
+            with_=_patterns(row, "with", file, where), unless=_patterns(row, "unless", file, where),
+            with_object=None if wobj is None else pattern(wobj, file, f"{where}.with_object"),
+            measure=None if measure is None else pattern(measure, file, f"{where}.measure"),
+            severity=_severity(row, file, where), confidence=number(row, "confidence", file, where, 0.0, 1.0),
+            message=text(row, "message", file, where), basis=text(row, "basis", file, where),
+            evidence=_ref_ids(row, "evidence", refs, file, where), enterprise=bool(row.get("enterprise", False)),
+            items=tuple(items), min_missing=int(row.get("min_missing", 0)), source=text(row, "source", file, where),
+            scope=one_of(row, "scope", ("sentence", "clause"), file, where) if "scope" in row else "sentence",
+            title=None if row.get("title") is None else pattern(row["title"], file, f"{where}.title"),
+            since=_date(row, "since", file, where) if "since" in row else None))
+        if analysers[-1].conditional and analysers[-1].measure is None:
+            raise bad(file, where, "a conditional row needs 'measure' (the words the superior basis must contain)")
+    supervising = []
+    for where, row in rows(data, "supervising", file, id_field="id"):
+        types = req(row, "types", list, file, where)
+        if any(t not in FINDING_TYPES for t in types):
+            raise bad(file, where, "field 'types' names a type that is not a finding type")
+        when = row.get("when")
+        supervising.append(Supervising(id=row["id"], kinds=_kinds(row, file, where), types=frozenset(types),
+                                       refs=_ref_ids(row, "refs", refs, file, where),
+                                       when=None if when is None else pattern(when, file, f"{where}.when"),
+                                       source=text(row, "source", file, where)))
+    bs = section(data, "basis_search", file)
+    text(bs, "source", file, "basis_search")
+    search = BasisSearch(candidates=int(number(bs, "candidates", file, "basis_search", 1, 50)),
+                         min_score=number(bs, "min_score", file, "basis_search", 0.0, 1.0),
+                         min_shared=number(bs, "min_shared", file, "basis_search", 0.0, 1.0),
+                         strong_shared=number(bs, "strong_shared", file, "basis_search", 0.0, 1.0),
+                         generic=pattern(bs.get("generic"), file, "basis_search.generic"))
+    obj(abolished, file_abolished, "<top>")
+    gone = []
+    for where, row in rows(abolished, "rows", file_abolished, id_field="id"):
+        ref = text(row, "ref", file_abolished, where)
+        if ref not in refs:
+            raise bad(file_abolished, where, f"field 'ref' = {ref!r} is not a key of {file}'s 'refs'")
+        sev = text(row, "severity", file_abolished, where)
+        if sev not in SEVERITIES:
+            raise bad(file_abolished, where, f"severity {sev!r} is not one of {', '.join(SEVERITIES)}")
+        w, u = row.get("with"), row.get("unless")
+        gone.append(Abolished(id=row["id"], pattern=pattern(row.get("pattern"), file_abolished, f"{where}.pattern"),
+                              with_=None if w is None else pattern(w, file_abolished, f"{where}.with"),
+                              unless=None if u is None else pattern(u, file_abolished, f"{where}.unless"),
+                              since=_date(row, "since", file_abolished, where),
+                              replaced_by=text(row, "replaced_by", file_abolished, where), severity=sev, ref=ref,
+                              source=text(row, "source", file_abolished, where),
+                              title_unless=None if row.get("title_unless") is None else
+                              pattern(row["title_unless"], file_abolished, f"{where}.title_unless")))
+    return LegalityTables(refs=refs, refer=refer, analysers=tuple(analysers), supervising=tuple(supervising),
+                          basis_search=search, abolished=tuple(gone))
+
+
+@lru_cache(maxsize=1)
+def legality() -> LegalityTables:
+    """The packaged legality tables (``data/legality.json`` + ``data/abolished.json``), loaded once."""
+    return validate_legality(read_packaged("legality.json"), read_packaged("abolished.json"))
