@@ -19,7 +19,14 @@ from typing import Any
 from normcheck.report.atomic import write_bytes_atomic
 from normcheck.report.filters import ALL, ReportFilter
 from normcheck.report.jsonl import placed
-from normcheck.report.labels import evidence_heading, is_provision_text, kind_label, severity_label, type_label
+from normcheck.report.labels import (
+    evidence_heading,
+    is_provision_text,
+    kind_label,
+    note_label,
+    severity_label,
+    type_label,
+)
 from normcheck.types.findings import ClauseResult, Evidence, Result
 
 #: (column key, Chinese header). The header says what each figure means (rank and score legend).
@@ -31,7 +38,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("severity", "严重程度"), ("confidence", "置信度（0～1）"), ("message", "问题"), ("basis", "依据"),
     ("evidence_count", "上位法依据条数"), ("evidence", "上位法依据（全部）"), ("start", "起始位置"),
     ("end", "结束位置"), ("clause_text", "条款原文"), ("error_code", "错误代码"), ("error_message", "错误信息"),
-    ("sha256", "文件SHA-256"),
+    ("notes", "审查说明（法律库覆盖、未执行的检查等）"), ("sha256", "文件SHA-256"),
 )
 _NUMERIC = {"document_rank", "priority", "clause_rank", "clause_score", "confidence", "start", "end",
             "evidence_count"}
@@ -65,7 +72,8 @@ def rows(results: Sequence[Result], keep: ReportFilter = ALL) -> list[dict[str, 
         doc = r.document
         base = {"document_rank": n, "priority": round(float(r.priority), 4), "path": doc.path, "title": doc.title,
                 "kind": kind_label(doc.kind) + ("（推断）" if doc.kind and doc.kind_inferred else ""),
-                "kind_code": doc.kind, "region": doc.region, "as_of": doc.as_of, "sha256": doc.sha256}
+                "kind_code": doc.kind, "region": doc.region, "as_of": doc.as_of, "sha256": doc.sha256,
+                "notes": "\n".join(note_label(x) for x in r.notes) or None}
         if r.error:
             out.append({**base, "error_code": r.error.get("code"), "error_message": r.error.get("message")})
             continue

@@ -43,6 +43,7 @@ from normcheck.report.labels import (
     evidence_heading,
     is_provision_text,
     kind_label,
+    note_label,
     severity_label,
     type_label,
 )
@@ -271,9 +272,10 @@ def _section(wd: DocxDocument, n: int, c: ClauseResult | None, fs: list[Finding]
         wd.add_paragraph("问题：")
         for i, p in enumerate(problems, start=1):
             wd.add_paragraph(f"（{int_to_cn(i)}）{p}")
-    bases = list(dict.fromkeys(cn_dates(f.basis) for f in fs if f.basis))
+    # one basis and one quotation each, however many findings of the clause rest on them
+    bases = list(dict.fromkeys(b.strip() for f in fs if f.basis for b in cn_dates(f.basis).split("；") if b.strip()))
     wd.add_paragraph("依据：" + "；".join(bases) + ("。" if bases else ""))
-    for q in _quotes(fs, title):
+    for q in dict.fromkeys(_quotes(fs, title)):
         wd.add_paragraph(q)
     _comparison(wd, c, fs)
     # a formal suggestion where one finding of a type is sure enough, else what to verify
@@ -318,7 +320,8 @@ def opinion(results: Sequence[Result], *, reviewer: str = "", keep: ReportFilter
                 if fs:
                     groups.append((cl, fs))
             if not groups:
-                wd.add_paragraph("经初步审查，未发现明显的合法性问题。")
+                tail = "（以下审查说明所述范围除外）。" if r.notes else "。"
+                wd.add_paragraph("经初步审查，未发现明显的合法性问题" + tail)
             else:
                 wd.add_paragraph(f"经审查，提出以下审查意见（共{int_to_cn(sum(len(fs) for _, fs in groups))}项问题）：")
                 for n, (c, fs) in enumerate(groups, start=1):
@@ -327,6 +330,10 @@ def opinion(results: Sequence[Result], *, reviewer: str = "", keep: ReportFilter
             left = len(r.findings) - len(kept)
             if keep.active and left:
                 wd.add_paragraph(f"本意见仅列入{keep.describe()}的问题，另有{int_to_cn(left)}项未列入。")
+        if r.notes:
+            wd.add_paragraph("审查说明：")
+            for note in dict.fromkeys(note_label(x) for x in r.notes):
+                wd.add_paragraph(note, style="List Bullet")
         wd.add_paragraph(CAVEAT)
         if reviewer:
             wd.add_paragraph(reviewer)

@@ -38,6 +38,7 @@ from normcheck.report.labels import (
     evidence_heading,
     is_provision_text,
     kind_label,
+    note_label,
     severity_label,
     type_label,
 )
@@ -57,6 +58,7 @@ li.clause{display:grid;grid-template-columns:1fr 1fr;gap:12px;border-top:1px sol
 li.clause .text{white-space:pre-wrap;line-height:1.6}
 li.clause.flagged{background:#fff4e0;border-left:4px solid #e08a00;padding-left:6px}
 mark{background:#ffd27a}
+ul.notes{color:#7a5b00;background:#fffbe8;font-size:13px;margin:4px 0 8px;padding:4px 8px 4px 24px}
 .cid{color:#888;font-size:12px;margin-right:6px}.score{color:#999;font-size:12px}
 .finding{border:1px solid #e3c27d;border-radius:4px;padding:4px 8px;margin-bottom:6px;background:#fffdf7}
 .finding.sev-high{border-color:#d9534f}.finding.sev-low{border-color:#bbb}
@@ -152,6 +154,8 @@ def _doc_html(n: int, r: Result, keep: ReportFilter) -> str:
                                               ("优先级", f"{float(r.priority):.2f}")) if v)
     out = [f'<section class="doc" id="doc-{n}"><h2>{n}. {_e(_title(n, r))}</h2><div class="meta">{_e(meta)}'
            f'　问题：<span class="count">{len(keep.kept(r))}</span> 条</div>']
+    if r.notes:
+        out.append('<ul class="notes">' + "".join(f"<li>{_e(note_label(x))}</li>" for x in r.notes) + "</ul>")
     if r.error:
         out.append(f'<p class="error">无法处理：[{_e(r.error.get("code"))}] {_e(r.error.get("message"))}</p>'
                    "</section>")

@@ -137,3 +137,31 @@ def evidence_heading(ev: Any, sep: str = "") -> str:
     d = ev if isinstance(ev, dict) else ev.to_dict()
     version = f"（{d['version']}）" if d.get("version") else ""
     return sep.join(x for x in (str(d.get("law") or ""), version, str(d.get("article") or "")) if x)
+
+
+_NOTE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^\[W120\] 《(?P<law>[^》]+)》: the corpus text comes from a snapshot of (?P<snap>[\d-]+), "
+                r"the check is as of (?P<as_of>[\d-]+)"),
+     "法律库中《{law}》的文本截至{snap_cn}，审查基准日为{as_of_cn}：其后的修改未收录，本次未据以审查。"),
+    (re.compile(r"^\[W121\] 《(?P<law>[^》]+)》: the document speaks from (?P<cited>[\d-]+), but the corpus's "
+                r"earliest version is (?P<first>[\d-]+)"),
+     "本文件（{cited_cn}）早于法律库中《{law}》的最早版本（{first_cn}）：所引版本缺失，已按较新文本核对。"),
+    (re.compile(r"^\[E101\]"), "未找到法律库索引：需要上位法的检查未执行（运行 normcheck corpus build）。"),
+    (re.compile(r"^\[W130\] model (?P<path>\S+) not used"), "模型{path}不可用，本次按规则审查。"),
+    (re.compile(r"^check (?P<name>\S+) skipped: (?P<why>.*)$"), "检查项{name}未执行：{why}"),
+    (re.compile(r"^\[E999\] check (?P<name>\S+) failed: (?P<why>.*)$"), "检查项{name}出错，未完成：{why}"),
+]
+
+
+def note_label(note: str) -> str:
+    """A result note (``Result.notes``, written for developers, coded) as a reviewer reads it, in Chinese.
+
+    Unknown notes are returned as they are: a note is never dropped from a report.
+    """
+    for pat, template in _NOTE_PATTERNS:
+        m = pat.match(note)
+        if m:
+            g = m.groupdict()
+            extra = {f"{k}_cn": cn_date(v) for k, v in g.items() if v and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)}
+            return template.format(**g, **extra)
+    return note
