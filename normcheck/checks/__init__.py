@@ -40,6 +40,7 @@ BUILTIN_MODULES = (
     "normcheck.checks.drafting",
     "normcheck.checks.references",
     "normcheck.checks.authority.check",
+    "normcheck.checks.authority.burdens",
     "normcheck.checks.consistency.check",
 )
 

@@ -1,0 +1,193 @@
+"""The superior basis of a measure (issue 14): before a conditional alarm (a licence, a condition, a deposit, a
+compulsory measure… that is lawful only where superior law provides for it), look for the superior provision that
+provides for the same measure on the same subject.
+
+:func:`find_basis` retrieves the clause's candidates among the document's superior laws in force on its date (the
+consistency stage's index: :func:`normcheck.checks.consistency.retrieve.superior_index` + ``align``) and keeps the
+best one that (a) contains the measure's words (``measure``, from the analyser's row) and (b) shares enough of the
+clause's informative bigrams (``basis_search`` in ``data/legality.json``). The answer either cites that provision or
+names the superior laws that were searched, so every conditional alarm carries one or the other.
+
+:func:`ref_evidence` turns a packaged reference (:class:`normcheck.knowledge.legality.Ref`) into evidence: the
+article's text from the corpus version in force on the date when the corpus has it, else our summary, marked as such
+(:data:`normcheck.knowledge.legality.SUMMARY_MARK`) — never an empty quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from normcheck.knowledge.legality import SUMMARY_MARK, BasisSearch, Ref, legality
+from normcheck.text.numerals import int_to_cn
+from normcheck.types.findings import Evidence
+from normcheck.types.law import Level
+
+_PUNCT = re.compile(r"[\s，。；：、,.;:！？!?（）()《》〈〉“”\"'‘’【】\[\]—\-…·\d]")
+#: How many law names ``searched`` lists (the candidates examined, best first).
+SEARCHED_NAMES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """The outcome of a basis search. ``evidence`` is set when a superior provision provides for the measure;
+    ``strong`` when it covers the clause's subject closely (the alarm is dropped); ``searched`` names the laws whose
+    articles were examined and ``scope`` how many superior laws were in the search."""
+
+    evidence: Evidence | None = None
+    strong: bool = False
+    shared: float = 0.0
+    score: float = 0.0
+    searched: list[str] = field(default_factory=list)
+    scope: int = 0
+    note: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.evidence is not None
+
+    def details(self) -> dict[str, Any]:
+        """What goes into a finding's ``details``."""
+        if self.evidence is not None:
+            return {"superior_basis": {"law": self.evidence.law, "version": self.evidence.version,
+                                       "article": self.evidence.article, "shared": round(self.shared, 3),
+                                       "score": round(self.score, 3)}}
+        out: dict[str, Any] = {"searched": list(self.searched), "searched_scope": self.scope}
+        if self.note:
+            out["searched_note"] = self.note
+        return out
+
+
+def _grams(text: str, generic: re.Pattern[str]) -> set[str]:
+    t = generic.sub("|", _PUNCT.sub("|", text))
+    out: set[str] = set()
+    for part in t.split("|"):
+        out.update(part[i:i + 2] for i in range(len(part) - 1))
+    return out
+
+
+def shared_share(clause: str, superior: str, generic: re.Pattern[str]) -> float:
+    """Share of the clause's informative bigrams (generic words and punctuation removed) found in the superior
+    text."""
+    q = _grams(clause, generic)
+    if not q:
+        return 0.0
+    return len(q & _grams(superior, generic)) / len(q)
+
+
+def _label(article: Any) -> str:
+    return getattr(article, "label", "") or f"第{int_to_cn(article.number)}条"
+
+
+def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: BasisSearch | None = None) -> Basis:
+    """The superior basis of ``clause``'s measure (see module docstring). ``ctx`` is a CheckContext."""
+    search = search or legality().basis_search
+    corpus = ctx.corpus
+    kind = ctx.kind
+    if corpus is None or not hasattr(corpus, "superior_laws"):
+        return Basis(note="未提供语料库，未检索上位法")
+    if kind is None or kind in (Level.CONSTITUTION, Level.OTHER):
+        return Basis(note="文件层级不明，未检索上位法")
+    from normcheck.checks.consistency.retrieve import align, superior_index
+
+    key = f"legality.basis.{kind.value}.{ctx.region}.{ctx.as_of}.{measure.pattern}.{clause}"
+    if key in ctx.cache:
+        return ctx.cache[key]  # type: ignore[no-any-return]
+    try:
+        index = superior_index(corpus, kind, ctx.region, ctx.as_of)
+        scope_key = f"legality.scope.{kind.value}.{ctx.region}.{ctx.as_of}"
+        if scope_key not in ctx.cache:
+            ctx.cache[scope_key] = len(corpus.superior_laws(kind, ctx.region, ctx.as_of))
+        scope = int(ctx.cache[scope_key])
+        title = ctx.document.meta.title or ""
+        prior = index.law_prior(title) if title and hasattr(index, "law_prior") else None
+        cands = align(clause, index, limit=search.candidates, prior=prior)
+    except Exception as exc:  # a broken index must not lose the alarm: say that the search failed
+        out = Basis(note=f"上位法检索失败（{type(exc).__name__}）")
+        ctx.cache[key] = out
+        return out
+    best = None
+    searched: list[str] = []
+    for al in cands:
+        if al.law.name not in searched:
+            searched.append(al.law.name)
+        if al.score < search.min_score:
+            continue
+        text = al.article.text
+        if not measure.search(text):
+            continue
+        share = shared_share(clause, text, search.generic)
+        if share < search.min_shared:
+            continue
+        if best is None or share > best[1]:
+            best = (al, share)
+    if best is None:
+        out = Basis(searched=searched[:SEARCHED_NAMES], scope=scope)
+    else:
+        al, share = best
+        para = al.article.text
+        for p in getattr(al.article, "paragraphs", ()) or ():
+            if measure.search(p) and shared_share(clause, p, search.generic) >= share - 0.1:
+                para = p
+                break
+        ev = Evidence(law=al.law.name, version=al.version.version, article=_label(al.article), text=para)
+        out = Basis(evidence=ev, strong=share >= search.strong_shared, shared=share, score=al.score,
+                    searched=searched[:SEARCHED_NAMES], scope=scope)
+    ctx.cache[key] = out
+    return out
+
+
+def ref_evidence(corpus: Any, ref: Ref, as_of: str, cache: dict[str, Any] | None = None) -> Evidence | None:
+    """Evidence for a packaged reference on ``as_of``: the corpus text of the version in force when its numbering
+    matches, else the marked summary; None when the provision did not exist on that date (or has no summary)."""
+    key = f"legality.ref.{ref.id}.{as_of}"
+    if cache is not None and key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    out = _ref_evidence(corpus, ref, as_of)
+    if cache is not None:
+        cache[key] = out
+    return out
+
+
+def _ref_evidence(corpus: Any, ref: Ref, as_of: str) -> Evidence | None:
+    n = ref.at(as_of)
+    if n is None:
+        return None
+    article = f"第{int_to_cn(n.article)}条" if n.article else (n.label or "")
+    if n.article and n.paragraph:
+        article += f"第{int_to_cn(n.paragraph)}款"
+    if n.article and corpus is not None:
+        try:
+            got = _corpus_text(corpus, ref, n, as_of)
+        except Exception:  # a broken corpus falls back to the summary
+            got = None
+        if got is not None:
+            return got
+    if not n.summary:
+        return None
+    return Evidence(law=ref.law, version=n.version, article=article, text=SUMMARY_MARK + n.summary)
+
+
+def _corpus_text(corpus: Any, ref: Ref, n: Any, as_of: str) -> Evidence | None:
+    laws = [law for law in corpus.find_laws(ref.law) if not getattr(law, "region", None)]
+    if not laws:
+        return None
+    law = laws[0]
+    version = corpus.version_in_force(law.id, as_of)
+    if version is None:
+        return None
+    nxt = ref.next_after(n)
+    if version.version < n.version or (nxt is not None and version.version >= nxt.version):
+        return None  # the corpus version in force is numbered differently
+    art = corpus.article(law.id, version.version, n.article)
+    if art is None or not art.text.strip():
+        return None
+    text = art.text
+    label = _label(art)
+    if n.paragraph:
+        if len(art.paragraphs) < n.paragraph:
+            return None
+        text = art.paragraphs[n.paragraph - 1]
+        label += f"第{int_to_cn(n.paragraph)}款"
+    return Evidence(law=law.name, version=version.version, article=label, text=text)
