@@ -310,5 +310,23 @@ class ProcessEngine:
         w.started = time.monotonic()
 
 
-def make_engine(jobs: int) -> Engine:
+ENGINES = ("local", "ray")
+#: Engines built on this module, by name (module, class): named rather than imported, so this module
+#: stays below them (the acyclic_siblings contract) and ray is imported only when asked for.
+REMOTE_ENGINES = {"ray": ("normcheck.batch.ray_engine", "RayEngine")}
+
+
+def make_engine(jobs: int, engine: str = "local", address: str | None = None) -> Engine:
+    """``local``: in process (``jobs == 1``) or a pool of ``jobs`` processes; ``ray``: a Ray cluster
+    (:mod:`normcheck.batch.ray_engine`; ``jobs > 1`` caps the tasks in flight, else the cluster's CPUs)."""
+    if engine in REMOTE_ENGINES:
+        import importlib
+
+        module, name = REMOTE_ENGINES[engine]
+        cls: Any = getattr(importlib.import_module(module), name)
+        return cls(address, max_in_flight=jobs if jobs > 1 else None)  # type: ignore[no-any-return]
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
+    if address is not None:
+        raise ValueError("address is for engine='ray'")
     return InlineEngine() if jobs == 1 else ProcessEngine(jobs)

@@ -25,6 +25,9 @@
   line with ``error: {code, message}`` and the batch goes on.
 
 The library never prints: pass ``progress`` (called after each document) to show progress.
+
+Size: ``run_batch`` ties inputs, journal, engines and output writing together; each of those lives in
+its own module, and what remains is the one orchestration (resume, locking, ordering, summary).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from normcheck.batch.engine import CheckFn, Task, in_input_order, make_engine, process_task, shown_path
+from normcheck.batch.engine import ENGINES, CheckFn, Task, in_input_order, make_engine, process_task, shown_path
 from normcheck.batch.inputs import (
     SUFFIXES,
     BatchItem,
@@ -180,6 +183,8 @@ def run_batch(
     stream: Any = None,
     timeout_s: float | str | None = "default",
     report_filter: Any = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> BatchSummary:
     """Check every input document; write ``fmt`` to ``out`` (or jsonl lines to ``stream``).
 
@@ -187,6 +192,9 @@ def run_batch(
     :func:`normcheck.pipeline.check`; with ``jobs > 1`` it must be importable (a module-level function).
     ``timeout_s``: the per-document time budget (None: none; default ``NORMCHECK_DOC_TIMEOUT`` or 300 s).
     ``report_filter``: a :class:`normcheck.report.filters.ReportFilter` for csv/html/docx (jsonl keeps all).
+    ``engine``: ``local`` (this process or ``jobs`` worker processes) or ``ray`` (a Ray cluster at
+    ``address``, default a local instance; :mod:`normcheck.batch.ray_engine`). Resume, the journal and
+    the output order are the same whichever engine runs the documents.
     Raises ValueError for misuse (unknown format, resume without out, jobs < 1) and NormcheckError for
     a bad manifest, a bad setting, an ``out`` that cannot be written or is locked by another run.
     """
@@ -195,6 +203,10 @@ def run_batch(
         raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError("jobs must be 1 or more")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
+    if address is not None and engine != "ray":
+        raise ValueError("address is for engine='ray'")
     if out is None and (resume or fmt == "docx"):
         raise ValueError(f"{'--resume' if resume else '--format docx'} needs --out")
     if out is None and stream is None and fmt == "jsonl":
@@ -240,7 +252,7 @@ def run_batch(
         summary.journal = str(journal.path)
     try:
         _run(tasks, items, journal, summary, out=out, fmt=fmt, resume=resume, jobs=jobs, progress=progress,
-             stream=stream, report_filter=report_filter)
+             stream=stream, report_filter=report_filter, engine=engine, address=address)
     finally:
         if journal is not None:
             journal.close()
@@ -253,7 +265,7 @@ def run_batch(
 
 def _run(tasks: list[Task], items: list[BatchItem], journal: Journal | None, summary: BatchSummary, *,
          out: str | Path | None, fmt: str, resume: bool, jobs: int, progress: ProgressFn | None,
-         stream: Any, report_filter: Any = None) -> None:
+         stream: Any, report_filter: Any = None, engine: str = "local", address: str | None = None) -> None:
     # -- earlier lines (resume) and the journal
     locs: list[Loc] = []
     if journal is not None:
@@ -307,8 +319,8 @@ def _run(tasks: list[Task], items: list[BatchItem], journal: Journal | None, sum
         if progress:
             progress(done, len(items), items[i].path)
 
-    engine = make_engine(1 if len(todo) <= 1 else min(jobs, len(todo)))
-    results = engine.run(todo)
+    runner = make_engine(1 if len(todo) <= 1 else min(jobs, len(todo)), engine, address)
+    results = runner.run(todo)
     if to_stream:  # stream in input order: taken-over lines interleave with fresh ones
         handles: dict[str, Any] = {}
         try:

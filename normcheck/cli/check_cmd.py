@@ -46,7 +46,12 @@ def register(app: typer.Typer) -> None:
                                                              "at least this confidence (0-1).")] = None,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (docx: a .docx for one "
                                                  "document, else a folder). Default: stdout.")] = None,
-        jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
+        jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (--engine ray: tasks in flight; "
+                                          "default the cluster's CPUs).")] = 1,
+        engine: Annotated[str, typer.Option(help="local (this machine) | ray (a Ray cluster; the [ray] extra).")
+                          ] = "local",
+        address: Annotated[str | None, typer.Option(help="--engine ray: the cluster to join (auto, HOST:6379, "
+                                                    "ray://HOST:10001; default a local instance).")] = None,
         manifest: Annotated[Path | None, typer.Option(help="CSV/JSONL with per-document path, kind, as_of, "
                                                       "region.")] = None,
         resume: Annotated[bool, typer.Option(help="Skip documents already in --out (matched by content "
@@ -94,6 +99,9 @@ def register(app: typer.Typer) -> None:
         budget: float | str | None = "default" if timeout is None else (timeout or None)
         if jobs < 1:
             raise _fail(f"[E205] --jobs must be 1 or more, not {jobs}")
+        if engine not in ("local", "ray") or (address is not None and engine != "ray"):
+            raise _fail(f"[E205] --engine must be local or ray, not {engine!r}" if engine not in ("local", "ray")
+                        else "[E205] --address is for --engine ray")
         if corpus is None:  # shown even with -q: without the index the answers are incomplete (issue 17)
             from normcheck.paths import default_corpus_path
 
@@ -110,7 +118,7 @@ def register(app: typer.Typer) -> None:
             if quiet or not sys.stderr.isatty():
                 summary = run_batch(inputs, kind=kind, as_of=as_of, region=region, corpus_path=corpus, jobs=jobs,
                                     resume=resume, out=out, fmt=fmt, manifest=manifest, stream=sys.stdout,
-                                    report_filter=keep, timeout_s=budget)
+                                    report_filter=keep, timeout_s=budget, engine=engine, address=address)
             else:
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -123,7 +131,8 @@ def register(app: typer.Typer) -> None:
 
                     summary = run_batch(inputs, kind=kind, as_of=as_of, region=region, corpus_path=corpus,
                                         jobs=jobs, resume=resume, out=out, fmt=fmt, manifest=manifest,
-                                        progress=tick, stream=sys.stdout, report_filter=keep, timeout_s=budget)
+                                        progress=tick, stream=sys.stdout, report_filter=keep, timeout_s=budget,
+                                        engine=engine, address=address)
         except NormcheckError as exc:
             raise _fail(str(exc)) from None
         except ValueError as exc:
