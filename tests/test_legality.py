@@ -281,3 +281,23 @@ def test_no_finding_on_real_regulations_quotes_an_empty_or_fabricated_text(share
                 texts = _article_texts(shared_corpus, ev.law, ev.version, ev.article)
                 assert ev.text in texts, (finding.message, ev.law, ev.version, ev.article)
     assert seen > 0
+
+
+def test_authority_check_quotes_a_marked_summary_not_an_empty_text() -> None:
+    """Issue 14: the 设定权 finding on a 规范性文件 cited 国办发〔2018〕37号 with an empty text."""
+    from normcheck.checks.authority.check import check_authority
+
+    doc = load_document("关于某事的通知\n\n第一条 为了管理，制定本通知。\n\n第二条 经营者应当缴纳保证金五千元。\n")
+    fs = check_authority(CheckContext(document=doc, kind=Level.NORMATIVE_DOCUMENT, as_of="2024-06-01", region=None))
+    assert fs and all(e.text.strip() for f in fs for e in f.evidence)
+    assert any(e.text.startswith(SUMMARY_MARK) for f in fs for e in f.evidence)
+
+
+def test_authority_check_never_cites_a_later_version_for_an_older_document() -> None:
+    from normcheck.checks.authority.check import check_authority
+
+    doc = load_document("某市某某管理办法\n\n第一条 为了管理，制定本办法。\n\n第二条 对违法者予以行政拘留。\n")
+    ctx = CheckContext(document=doc, kind=Level.MUNICIPAL_RULE, as_of="2006-06-01", region=None,
+                       corpus=_FakeCorpus())
+    for f in check_authority(ctx):
+        assert all(e.version is None or e.version <= "2006-06-01" for e in f.evidence), f.evidence

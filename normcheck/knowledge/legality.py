@@ -37,6 +37,8 @@ _KINDS = {lv.value for lv in Level}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: How a summary is marked wherever it stands in for statute text (evidence ``text``).
 SUMMARY_MARK = "〔摘要，非原文〕"
+#: Evidence that names a provision whose text the corpus lacks and no summary covers: the address only, said so.
+ADDRESS_MARK = "〔语料库未收录该版本原文，仅列条文出处〕"
 
 
 def _date(row: dict[str, Any], key: str, file: str, where: str) -> str:

@@ -191,3 +191,20 @@ def _corpus_text(corpus: Any, ref: Ref, n: Any, as_of: str) -> Evidence | None:
         text = art.paragraphs[n.paragraph - 1]
         label += f"第{int_to_cn(n.paragraph)}款"
     return Evidence(law=law.name, version=version.version, article=label, text=text)
+
+
+def summary_evidence(ctx: Any, law_short: str, number: int, paragraph: int = 0) -> Evidence | None:
+    """Evidence from the packaged references for a provision another check names by short law name and article
+    number as in force on ``ctx.as_of`` (0 = a document without articles, e.g. 国办发〔2018〕37号): the corpus text
+    when the numbering matches the version in force, else the marked summary; None when no reference covers it."""
+    for ref in legality().refs.values():
+        if ref.short != law_short:
+            continue
+        n = ref.at(ctx.as_of)
+        if n is None or n.article != number or (paragraph and n.paragraph and n.paragraph != paragraph):
+            continue
+        ev = ref_evidence(ctx.corpus, ref, ctx.as_of, ctx.cache)
+        if ev is not None:
+            return ev
+    return None
+

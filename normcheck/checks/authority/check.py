@@ -131,14 +131,23 @@ def _evidence(ctx: CheckContext, rule: Rule, tables: AuthorityTables) -> list[Ev
     changed_on = law_info.get("changed_on")
     number = rule.article_number(ctx.as_of, changed_on)
     article = f"第{int_to_cn(number)}条" if number else ""
-    ev = Evidence(law=full, version=None, article=article, text="")
+    ev: Evidence | None = None
     if ctx.corpus is not None and number:
         try:
-            ev = _corpus_evidence(ctx, rule, full, changed_on) or ev
+            ev = _corpus_evidence(ctx, rule, full, changed_on)
         except Exception:  # a broken corpus must not lose the finding
             pass
-    ctx.cache[key] = [ev]
-    return [ev]
+    if ev is None:  # never an empty quotation (issue 14): a marked summary of that numbering, else the address
+        from normcheck.checks.authority.basis import summary_evidence
+        from normcheck.knowledge.legality import ADDRESS_MARK
+
+        ev = summary_evidence(ctx, rule.law, number, rule.paragraph)
+        if ev is None:
+            ev = Evidence(law=full, version=None, article=article,
+                          text=ADDRESS_MARK + rule.basis(ctx.as_of, changed_on))
+    out = [ev]
+    ctx.cache[key] = out
+    return list(out)
 
 
 def _corpus_evidence(ctx: CheckContext, rule: Rule, full: str, changed_on: str | None) -> Evidence | None:
@@ -149,12 +158,8 @@ def _corpus_evidence(ctx: CheckContext, rule: Rule, full: str, changed_on: str |
     law = laws[0]
     version = ctx.corpus.version_in_force(law.id, ctx.as_of)
     number = rule.article_number(ctx.as_of, changed_on)
-    if version is None:  # the version in force then is not in the corpus: cite the newest, its numbering
-        versions = ctx.corpus.versions(law.id)
-        if not versions:
-            return None
-        version = versions[-1]
-        number = rule.article
+    if version is None:  # the version in force then is not in the corpus: no text of another version (issue 14)
+        return None
     art = ctx.corpus.article(law.id, version.version, number)
     if art is None:
         return None
