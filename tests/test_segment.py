@@ -258,3 +258,9 @@ def test_headings_with_commas_and_odd_spaces_are_headings(heading: str) -> None:
 def test_sentence_after_chapter_label_is_not_a_heading() -> None:
     doc = segment_text("第一条 甲。\n第二章 规定的事项：由市人民政府决定。\n第二条 乙。")
     assert not [n for n in doc.root.walk() if n.kind == NodeKind.CHAPTER]
+
+
+def test_heading_title_opening_with_a_quotation_mark() -> None:
+    """Issue 17: ``第五章“上海文化”品牌建设`` (no space before the quoted title) was not a heading."""
+    doc = segment_text("第四章 甲\n第一条 甲。\n第五章“某某”品牌建设\n第二条 自公布之日起施行。")
+    assert [n.heading for n in doc.root.walk() if n.kind == NodeKind.CHAPTER] == ["甲", "“某某”品牌建设"]

@@ -48,7 +48,9 @@ FORMATS = ("txt", "md")
 _N = f"[{NUMERAL_CHARS}]{{1,12}}"
 _NUM = rf"(?:{_N}|[0-9]{{1,5}})"
 
-_HEADING_RE = re.compile(rf"第({_NUM})(分编|编|章|节)(?:[ \t]+(.*)|$)")
+#: A heading: 第X章 then a space and its title, or a title opening with a quotation mark or bracket
+#: straight after the label (第五章“上海文化”品牌建设), or nothing.
+_HEADING_RE = re.compile(rf"第({_NUM})(分编|编|章|节)(?:(?:[ \t]+|(?=[“‘\"《（(]))(.*)|$)")
 _MD_HEADING_RE = re.compile(r"(#{1,6})[ \t]+(.*)")
 _MD_NUMBERED_RE = re.compile(rf"({_N})[、.][ \t]*(.*)")
 _ARTICLE_RE = re.compile(rf"第({_NUM})条(?:之({_NUM}))?")
