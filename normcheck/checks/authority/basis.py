@@ -208,3 +208,12 @@ def summary_evidence(ctx: Any, law_short: str, number: int, paragraph: int = 0) 
             return ev
     return None
 
+
+def conditional_basis(ctx: Any, clause: str, acts: list[str]) -> Basis:
+    """:func:`find_basis` for another check's conditional alarm on ``clause``, the measure being the words of its
+    acts (``acts``: the matched texts, e.g. 许可证, 保证金)."""
+    words = [re.escape(a) for a in dict.fromkeys(acts) if a.strip()]
+    if not words:
+        return Basis(note="无可检索的措施用语")
+    return find_basis(ctx, clause, re.compile("|".join(words)))
+

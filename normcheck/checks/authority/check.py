@@ -234,11 +234,22 @@ def check_authority(ctx: CheckContext, tables: AuthorityTables | None = None) ->
         details["acts"] = [{"type": a.type, "text": a.text, "start": hit.offset + a.start,
                             "end": hit.offset + a.end} for a in hit.acts]
         details["kind"] = kind.value
+        severity, conf, message, lead = hit.severity, hit.confidence, _message(kind, hit.rule, hit.acts, hit.extra), []
+        if hit.rule.outcome == "conditional":  # superior basis first (issue 14): cite it, or say what was searched
+            from normcheck.checks.authority.basis import conditional_basis
+
+            sup = conditional_basis(ctx, ctx.document.original[hit.node.start:hit.node.end], [a.text for a in hit.acts])
+            if sup.strong:
+                continue
+            details.update(sup.details())
+            if sup.evidence is not None:
+                severity, conf = _LOWER[severity], conf * 0.5
+                message += f"；上位法依据：{sup.evidence.law}{sup.evidence.article}"
+                lead = [sup.evidence]
         findings.append(Finding(
             type=FAMILY_TYPE[hit.rule.act], clause=_label(hit.node) or None, start=start, end=end,
-            severity=hit.severity, confidence=round(hit.confidence, 4),
-            message=_message(kind, hit.rule, hit.acts, hit.extra),
-            basis=hit.rule.basis(ctx.as_of, changed_on), evidence=_evidence(ctx, hit.rule, tables),
+            severity=severity, confidence=round(conf, 4), message=message,
+            basis=hit.rule.basis(ctx.as_of, changed_on), evidence=lead + _evidence(ctx, hit.rule, tables),
             rule=RULE_NAME, details=details))
     findings.sort(key=lambda f: (f.start, f.end, f.type.value))
     return findings
