@@ -96,6 +96,7 @@ def test_review_in_the_browser(tmp_path: Path) -> None:
         name.clear()
         name.send_keys("审查员甲")
         name.submit()
+        wait.until(ec.staleness_of(name))  # the redirect has loaded a new page
         wait.until(ec.presence_of_element_located((By.ID, "upload-files")))
         driver.find_element(By.ID, "upload-files").send_keys(str(data_file("sample_draft.txt")))
         driver.find_element(By.ID, "up-as-of").send_keys("2026-12-01")
