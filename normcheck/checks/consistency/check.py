@@ -153,6 +153,8 @@ def alignment_probability(features: dict[str, float]) -> float:
     return float(1.0 / (1.0 + np.exp(-z)))
 
 
+#: Difference kinds reported on a paraphrase (a pair the hand gate of issue 6 would not pass).
+_PARAPHRASE_KINDS = frozenset({"number", "fine_range", "modality", "list"})
 _NATIONAL = comparison().patterns["national_organ"]
 _LOCAL = comparison().patterns["local_organ"]
 _DELEGATION = {name: comparison().patterns[f"delegation_{name}"] for name in ("regulation", "rule", "local")}
@@ -296,6 +298,11 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
             continue  # another body's rule, or room the superior leaves to lower law: no finding
         diffs = [d for d in compare(body, al.superior_text, paraphrase=True, article_text=al.article.text)
                  if not d.benign]
+        if diffs and not _clearly_aligned(al, body, title):
+            # a paraphrase, not a near-copy: only differences that stand on their own counterparts (a
+            # number, a fine, a modal verb governing the same act, a list length); an added condition,
+            # a dropped exception or a penalty type needs the shared wording of a near-verbatim pair
+            diffs = [d for d in diffs if d.kind.value in _PARAPHRASE_KINDS]
         if diffs:
             out.append(_finding(doc, node, body, offset, al, diffs, p))
     return out

@@ -496,7 +496,9 @@ _ITEM_RE = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
 #: Context overlap (Jaccard of bigrams around) from which two quantities of one unit are counterparts.
 MIN_CONTEXT = 0.2
 #: Object overlap from which two modal verbs govern the same act.
-MIN_MODAL_OBJECT = 0.3
+MIN_MODAL_OBJECT = 0.6
+#: Conduct overlap (Jaccard of the bigrams before the fine) from which two fines punish the same act.
+MIN_CONDUCT = 0.3
 
 
 def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[FineRange], fb: list[FineRange],
@@ -518,7 +520,7 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
                 continue
             conduct = _bigrams(_conduct(a, f.start))
             g = max(cands, key=lambda x: _jac(conduct, _bigrams(_conduct(b, x.start))))
-            if len(cands) > 1 and _jac(conduct, _bigrams(_conduct(b, g.start))) < 0.15:
+            if _jac(conduct, _bigrams(_conduct(b, g.start))) < MIN_CONDUCT:  # a fine for other conduct
                 continue
             if f.hi > g.hi:
                 fd, fnote = Direction.WIDER_PENALTY, message("compare.fine_wider")
@@ -535,12 +537,14 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
     if DiffKind.NUMBER not in kinds:
         fine_diff = any(d.kind == DiffKind.FINE_RANGE for d in found + out)
         fine_a = {i for f in fa for i in f.qty_ids}
+        fine_b = {i for f in fb for i in f.qty_ids}
         ua = [q for q in qa if not any(p.category == q.category and abs(p.base - q.base) < 1e-9 for p in qb)
               and not (fine_diff and q.start in fine_a)]
         taken: set[int] = set()
         for q in ua:
             qcands = [p for p in qb if p.category == q.category and p.start not in taken
-                     and not any(abs(x.base - p.base) < 1e-9 and x.category == p.category for x in qa)]
+                      and not (q.start in fine_a and p.start in fine_b)  # two fines: compared above
+                      and not any(abs(x.base - p.base) < 1e-9 and x.category == p.category for x in qa)]
             if not qcands:
                 if q.category == "times" and not any(p.category == "times" for p in qb):
                     cq = _context(a, q.start, q.end)
