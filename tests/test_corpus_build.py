@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from corpus_factories import write_demo_corpus
 
-from normcheck.corpus.ingest import build as build_mod
 from normcheck.corpus.ingest import DUPLICATE_VERSION, NO_ARTICLES, build_corpus
+from normcheck.corpus.ingest import build as build_mod
 from normcheck.corpus.store import Corpus
 from normcheck.errors import CorpusError
 
