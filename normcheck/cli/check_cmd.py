@@ -35,7 +35,8 @@ def register(app: typer.Typer) -> None:
                                                   "(inferred when absent).")] = None,
         as_of: Annotated[str | None, typer.Option("--as-of", help="Judge citations as of YYYY-MM-DD "
                                                   "(default today).")] = None,
-        region: Annotated[str | None, typer.Option(help="Region: a province's short name, as in data/regions.json (inferred when absent).")] = None,
+        region: Annotated[str | None, typer.Option(help="Region: a province's short name, as in data/regions.json "
+                                                   "(inferred when absent).")] = None,
         corpus: Annotated[Path | None, typer.Option(help="Corpus index (default $NORMCHECK_HOME/corpus.sqlite).")
                           ] = None,
         format_: Annotated[str | None, typer.Option("--format", "-f", help="jsonl | csv | html | docx "
