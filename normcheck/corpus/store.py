@@ -58,6 +58,11 @@ def _fatal(exc: sqlite3.Error) -> bool:
     return isinstance(exc, sqlite3.DatabaseError)
 
 
+#: ``raw_decode`` skips ``json.loads``' whitespace checks: ~130k article rows are decoded when the retrieval
+#: index opens (issue 15); the column always holds ``json.dumps`` output.
+_JSON = json.JSONDecoder()
+
+
 class _Rows:
     """A cursor whose SQLite failures become coded CorpusErrors (while fetching, too)."""
 
@@ -81,11 +86,12 @@ class _Rows:
         return rows
 
     def __iter__(self) -> Iterator[Any]:
+        # in batches: one Python call per row was a third of opening the retrieval index (issue 15)
         while True:
-            row = self._call(self._cur.fetchone)
-            if row is None:
+            rows = self._call(lambda: self._cur.fetchmany(512))
+            if not rows:
                 return
-            yield row
+            yield from rows
 
 
 class _Guarded:
@@ -121,6 +127,7 @@ class Corpus:
         self.meta: dict[str, str] = meta
         self.fts_tokenizer = meta.get("fts_tokenizer", "bigram")
         self._laws: dict[str, Law] = {}
+        self._aliases: dict[str, tuple[str, ...]] | None = None  # law id -> aliases, read on first use
         self._align_cache: dict[tuple[str, str, str], list[ArticleMapping]] = {}
 
     # -- opening -------------------------------------------------------------------------------
@@ -176,8 +183,12 @@ class Corpus:
     # -- laws ----------------------------------------------------------------------------------
     def _law_from_row(self, row: tuple[Any, ...]) -> Law:
         law_id, name, level, region, _city, issuer, repealed_on, successor, _status, source = row
-        aliases = tuple(a for (a,) in self._con.execute(
-            "SELECT alias FROM aliases WHERE law_id = ? ORDER BY rowid", (law_id,)))
+        if self._aliases is None:  # all at once: the table has no index on law_id (a scan per law, issue 15)
+            by_law: dict[str, list[str]] = {}
+            for lid, alias in self._con.execute("SELECT law_id, alias FROM aliases ORDER BY rowid"):
+                by_law.setdefault(lid, []).append(alias)
+            self._aliases = {k: tuple(v) for k, v in by_law.items()}
+        aliases = self._aliases.get(law_id, ())
         return Law(id=law_id, name=name, level=Level(level), region=region, issuer=issuer,
                    aliases=aliases, repealed_on=repealed_on, successor=successor, source=source)
 
@@ -221,17 +232,18 @@ class Corpus:
         return out[:limit]
 
     def laws(self, *, level: Level | None = None, region: str | None = None) -> Iterator[Law]:
-        sql, args = "SELECT id FROM laws WHERE 1", []
+        sql, args = "SELECT * FROM laws WHERE 1", []
         if level is not None:
             sql += " AND level = ?"
             args.append(Level.parse(level).value)
         if region is not None:
             sql += " AND region = ?"
             args.append(region)
-        for (law_id,) in self._con.execute(sql + " ORDER BY id", args).fetchall():
-            law = self.law(law_id)
-            if law is not None:
-                yield law
+        for row in self._con.execute(sql + " ORDER BY id", args).fetchall():  # one query, not one per law
+            law = self._laws.get(row[0])
+            if law is None:
+                law = self._laws[row[0]] = self._law_from_row(row)
+            yield law
 
     def facts(self, subject: str) -> list[dict[str, str]]:
         """Recorded facts (repeal, successor, …) about a law id, each with its source."""
@@ -276,7 +288,7 @@ class Corpus:
     def _article(law_id: str, version: str, row: tuple[Any, ...]) -> Article:
         number, suffix, label, text, paragraphs, chapter = row
         return Article(law_id=law_id, version=version, number=number, suffix=suffix, label=label, text=text,
-                       paragraphs=tuple(json.loads(paragraphs)), chapter=chapter)
+                       paragraphs=tuple(_JSON.raw_decode(paragraphs)[0]), chapter=chapter)
 
     # CROSS JOIN fixes the join order (version -> its sources -> their articles via articles_source);
     # left to itself SQLite scanned every article per call (~40 ms; 900 laws took 30 s).
