@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpora" / "lawrefbook"
+#: the law collection (``NORMCHECK_BENCH_CORPUS`` when the bench runs from a worktree elsewhere)
+CORPUS = Path(os.environ.get("NORMCHECK_BENCH_CORPUS") or ROOT.parent / "shared" / "corpora" / "lawrefbook")
 AS_OF = "2026-11-28"
 CLI = "import sys; from normcheck.cli import main; sys.argv[0] = 'normcheck'; main()"
 LAUNCH = ("import resource, subprocess, sys; rc = subprocess.run(sys.argv[2:]).returncode; "
