@@ -161,10 +161,11 @@ _DELEGATION = {name: comparison().patterns[f"delegation_{name}"] for name in ("r
 _REGULATIONS = (Level.LOCAL_REGULATION, Level.MUNICIPAL_REGULATION, Level.AUTONOMOUS_REGULATION)
 
 
-def other_body(body: str, superior: str) -> bool:
+def other_body(body: str, superior: str, law_name: str = "") -> bool:
     """The superior provision binds a national organ (国务院, 全国人大常委会, a 法律案) and the clause a local
     one doing the same kind of thing (市人民政府, 市人大常委会, a 地方性法规案): different bodies, no conflict."""
-    return bool(_NATIONAL.search(superior)) and not _NATIONAL.search(body) and bool(_LOCAL.search(body))
+    national = bool(_NATIONAL.search(superior)) or bool(_NATIONAL.search(law_name))
+    return national and not _NATIONAL.search(body) and bool(_LOCAL.search(body))
 
 
 def delegation(article_text: str, kind: Level | None) -> str | None:
@@ -294,14 +295,15 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
         if best is None or best[0] < threshold:
             continue
         p, al = best
-        if other_body(body, al.superior_text) or delegation(al.article.text, kind) is not None:
+        if other_body(body, al.superior_text, al.law.name) or delegation(al.article.text, kind) is not None:
             continue  # another body's rule, or room the superior leaves to lower law: no finding
-        diffs = [d for d in compare(body, al.superior_text, paraphrase=True, article_text=al.article.text)
-                 if not d.benign]
-        if diffs and not _clearly_aligned(al, body, title):
+        near_copy = _clearly_aligned(al, body, title)
+        diffs = [d for d in compare(body, al.superior_text, paraphrase=True, article_text=al.article.text,
+                                    near_copy=near_copy) if not d.benign]
+        if diffs and not near_copy:
             # a paraphrase, not a near-copy: only differences that stand on their own counterparts (a
-            # number, a fine, a modal verb governing the same act, a list length); an added condition,
-            # a dropped exception or a penalty type needs the shared wording of a near-verbatim pair
+            # number, a fine for the same conduct, a modal verb governing the same act, a list length);
+            # an added condition, a dropped exception or a penalty type needs a near-verbatim pair
             diffs = [d for d in diffs if d.kind.value in _PARAPHRASE_KINDS]
         if diffs:
             out.append(_finding(doc, node, body, offset, al, diffs, p))

@@ -280,6 +280,7 @@ def _said_elsewhere(seg: str, other: str) -> bool:
 
 
 _CONDITION_RE = comparison().patterns["condition"]
+_PRECONDITION_RE = comparison().patterns["precondition"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +357,7 @@ def _counterpart(al: _Aligner, s: int, e: int, spans: list[tuple[int, int]]) -> 
 
 
 def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
-            article_text: str | None = None) -> list[Difference]:
+            article_text: str | None = None, near_copy: bool = True) -> list[Difference]:
     """Concrete differences between a clause and the superior provision it is aligned to.
 
     Differences are in clause order; benign ones (a fine range inside the superior's) are included
@@ -367,7 +368,8 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
     same unit and the words around it, a fine for the same conduct, a modal verb governing the same
     act; penalty types dropped and enumerated lists of another length are reported too.
     ``article_text``: the whole superior article (for its list items), when ``superior_text`` is
-    one paragraph of it.
+    one paragraph of it. ``near_copy`` False (a paraphrase, not a near-verbatim copy): only those
+    paraphrase-robust counterparts, none of the character-alignment differences.
     """
     a, b = clause_text, superior_text
     if not a.strip() or not b.strip():
@@ -377,6 +379,10 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
 
     qa, qb = quantities(a), quantities(b)
     fa, fb = fine_ranges(a, qa), fine_ranges(b, qb)
+    if paraphrase and not near_copy:
+        loose = _loose(a, b, qa, qb, fa, fb, [], article_text or b)
+        loose.sort(key=lambda d: (d.clause_span or (len(a), len(a)))[0])
+        return [replace(d, severity=_severity(d)) for d in loose]
     fine_qa = {i for f in fa for i in f.qty_ids}
     fine_qb = {i for f in fb for i in f.qty_ids}
 
@@ -492,6 +498,7 @@ def _jac(x: set[str], y: set[str]) -> float:
     return len(x & y) / len(x | y) if x and y else 0.0
 
 
+_CONDUCT_NOISE = comparison().patterns["alignment_boilerplate"]
 _ITEM_RE = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
 #: Context overlap (Jaccard of bigrams around) from which two quantities of one unit are counterparts.
 MIN_CONTEXT = 0.2
@@ -518,9 +525,10 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
             cands = [g for g in free_b if g.category == f.category]
             if not cands:
                 continue
-            conduct = _bigrams(_conduct(a, f.start))
-            g = max(cands, key=lambda x: _jac(conduct, _bigrams(_conduct(b, x.start))))
-            if _jac(conduct, _bigrams(_conduct(b, g.start))) < MIN_CONDUCT:  # a fine for other conduct
+            conduct = _bigrams(_CONDUCT_NOISE.sub("", _conduct(a, f.start)))
+            g = max(cands, key=lambda x: _jac(conduct, _bigrams(_CONDUCT_NOISE.sub("", _conduct(b, x.start)))))
+            if _jac(conduct, _bigrams(_CONDUCT_NOISE.sub("", _conduct(b, g.start)))) < MIN_CONDUCT:
+                continue  # a fine for other conduct
                 continue
             if f.hi > g.hi:
                 fd, fnote = Direction.WIDER_PENALTY, message("compare.fine_wider")
@@ -618,7 +626,9 @@ def _severity(d: Difference) -> Severity:
         sup, cl = _MODAL_CLASS[d.superior_value], _MODAL_CLASS[d.clause_value]
         if (sup, cl) in (("prohibit", "permit"), ("prohibit", "oblige"), ("oblige", "prohibit")):
             return Severity.HIGH
-    if d.kind in (DiffKind.EXCEPTION_DROPPED, DiffKind.EXCEPTION_ADDED, DiffKind.BOUND):
+    if d.kind == DiffKind.EXCEPTION_DROPPED:
+        return Severity.LOW  # a partial restatement that omits an exception: a note (issue 13)
+    if d.kind in (DiffKind.EXCEPTION_ADDED, DiffKind.BOUND):
         return Severity.MEDIUM
     return _SEVERITY[d.direction]
 
@@ -669,7 +679,7 @@ def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
         if re.search(r"[。\n]", seg):  # a whole sentence added: elaboration, not a condition
             continue
         m = _CONDITION_RE.search(seg)
-        if not m or _CONDITION_RE.search(b[max(0, j1 - 2):j2 + 2]):
+        if not m or _CONDITION_RE.search(b[max(0, j1 - 2):j2 + 2]) or not _PRECONDITION_RE.search(seg):
             continue
         if _said_elsewhere(seg, b):  # the words moved (未取得 before or after the subject), not added
             continue
