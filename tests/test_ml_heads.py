@@ -343,3 +343,46 @@ def test_shipped_retrieval_model_ranks_a_restatement_first() -> None:
     v = enc.encode([q, *sup])
     scores = v[1:] @ v[0]
     assert int(scores.argmax()) == 0
+
+
+def test_ml_extra_pins_torch_and_is_satisfied_here() -> None:
+    """The [ml] extra pins torch==2.13.0, and every requirement of it holds in this environment (what
+    `pip install '.[ml]'` resolves to: the CPU wheel of the pinned torch)."""
+    import tomllib
+    from importlib.metadata import version
+
+    from packaging.requirements import Requirement
+
+    extra = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    reqs = [Requirement(r) for r in extra["ml"]]
+    assert "torch==2.13.0" in [str(r) for r in reqs]
+    for r in reqs:
+        assert r.specifier.contains(version(r.name).split("+")[0], prereleases=True), (r, version(r.name))
+    assert {"torch", "transformers", "safetensors", "tokenizers"} <= {r.name for r in reqs}
+
+
+def test_cli_train_tokenizer_and_encoder_on_a_law_collection(tmp_path: Path) -> None:
+    import sys
+
+    from typer.testing import CliRunner
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from corpus_factories import write_demo_corpus
+
+    from normcheck.cli import app
+
+    src = write_demo_corpus(tmp_path / "src")
+    r = CliRunner().invoke(app, ["train", "tokenizer", "--corpus-src", str(src), "--kind", "terms",
+                                 "--vocab-size", "300", "--out", str(tmp_path / "tok"), "-q"])
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.stdout)
+    assert got["task"] == "tokenizer" and got["metrics"]["heldout"]["vocab"] > 10
+    assert (tmp_path / "tok" / "tokenizer.json").is_file() and (tmp_path / "tok" / "README.md").is_file()
+    r = CliRunner().invoke(app, ["train", "encoder", "--corpus-src", str(src), "--tokenizer", str(tmp_path / "tok"),
+                                 "--hidden", "32", "--layers", "2", "--heads", "2", "--max-length", "32",
+                                 "--max-steps", "2", "--batch-size", "4", "--threads", "1", "--save-steps", "0",
+                                 "--out", str(tmp_path / "enc"), "-q"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["steps"] == 2 and (tmp_path / "enc" / "model.safetensors").is_file()
+    card = (tmp_path / "enc" / "README.md").read_text(encoding="utf-8")
+    assert "normcheck train encoder --corpus-src" in card

@@ -166,6 +166,8 @@ def mask_tokens(ids: list[int], words: list[int], *, rng: random.Random, p: floa
 
 
 def _encode_texts(tok: Any, texts: Sequence[str], max_length: int, wwm: bool) -> list[tuple[list[int], list[int]]]:
+    if not texts:
+        return []
     enc = tok(list(texts), truncation=True, max_length=max_length, return_offsets_mapping=True,
               return_token_type_ids=False, return_attention_mask=False)
     words = word_ids(texts, enc["offset_mapping"], use_jieba=wwm)
