@@ -72,6 +72,10 @@ def model_task(path: str | Path) -> str:
 
 def _load(task: str, path: Path) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # `check` prints results, not loading bars
+    hf_logging.set_verbosity_error()
     if task == "pair":
         from normcheck.ml.pair import PairClassifier
 
