@@ -40,8 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("NORMCHECK_BENCH_CORPUS") or ROOT.parent / "shared" / "corpora" / "lawrefbook")
 AS_OF = "2026-11-28"
 CLI = "import sys; from normcheck.cli import main; sys.argv[0] = 'normcheck'; main()"
+#: runs a command; writes "peak RSS KB, CPU seconds" of its process tree (what rusage sees: reaped children)
 LAUNCH = ("import resource, subprocess, sys; rc = subprocess.run(sys.argv[2:]).returncode; "
-          "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(rc)")
+          "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+          "open(sys.argv[1], 'w').write(f'{u.ru_maxrss} {u.ru_utime + u.ru_stime}'); sys.exit(rc)")
 
 
 def machine() -> dict[str, Any]:
@@ -154,7 +156,7 @@ def bench_batch(files: list[Path], jobs: int) -> dict[str, Any]:
                                str(folder), "--as-of", AS_OF, "--jobs", str(jobs), "--out", str(out), "-q"],
                               capture_output=True, text=True)
         s = time.perf_counter() - t0
-        rss = int(rss_file.read_text()) if rss_file.exists() else 0
+        rss, cpu = (float(x) for x in rss_file.read_text().split()) if rss_file.exists() else (0.0, 0.0)
         lines = out.read_text("utf-8").splitlines() if out.exists() else []
         articles = 0
         errors = 0
@@ -164,7 +166,9 @@ def bench_batch(files: list[Path], jobs: int) -> dict[str, Any]:
             articles += len({c.get("article") for c in obj.get("clauses", []) if c.get("article")})
     return {"jobs": jobs, "documents": len(lines), "errors": errors, "rc": proc.returncode, "seconds": round(s, 1),
             "docs_per_s": round(len(lines) / s, 2), "articles_per_s": round(articles / s, 1),
-            "peak_rss_mb": round(rss / 1024)}
+            "peak_rss_mb": round(rss / 1024), "cpu_s": round(cpu, 1),
+            # CPU seconds per document: what a shared machine's load changes least
+            "cpu_s_per_doc": round(cpu / max(1, len(lines)), 3)}
 
 
 def steps(args: argparse.Namespace) -> list[str]:
@@ -251,6 +255,8 @@ def rows(res: dict[str, Any]) -> list[tuple[str, float, bool]]:
         tag = f"{b['documents']} docs, --jobs {b['jobs']}"
         out += [(f"{tag}: docs/s", b["docs_per_s"], True), (f"{tag}: articles/s", b["articles_per_s"], True),
                 (f"{tag}: peak RSS MB", b["peak_rss_mb"], False)]
+        if b.get("cpu_s_per_doc"):
+            out.append((f"{tag}: CPU s/doc", b["cpu_s_per_doc"], False))
     j = {b["jobs"]: b["docs_per_s"] for b in res.get("batch", [])}
     if 1 in j and 2 in j and j[1]:
         out.append(("--jobs 2 / --jobs 1 speed-up", round(j[2] / j[1], 2), True))
