@@ -153,6 +153,9 @@ def alignment_probability(features: dict[str, float]) -> float:
     return float(1.0 / (1.0 + np.exp(-z)))
 
 
+#: A paraphrase (not a near-copy) of a law whose name does not share the document's topic is compared
+#: from this alignment probability on (the DLC hand check: wrong-law alignments below it).
+PARAPHRASE_REPORT = 0.6
 #: Difference kinds reported on a paraphrase (a pair the hand gate of issue 6 would not pass).
 _PARAPHRASE_KINDS = frozenset({"number", "fine_range", "modality", "list"})
 _NATIONAL = comparison().patterns["national_organ"]
@@ -300,6 +303,8 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
         near_copy = _clearly_aligned(al, body, title)
         diffs = [d for d in compare(body, al.superior_text, paraphrase=True, article_text=al.article.text,
                                     near_copy=near_copy) if not d.benign]
+        if diffs and not near_copy and p < PARAPHRASE_REPORT and topic_overlap(title, al.law.name) < MIN_TOPIC:
+            continue  # a paraphrase of a law on another subject than the document's, not clearly aligned
         if diffs and not near_copy:
             # a paraphrase, not a near-copy: only differences that stand on their own counterparts (a
             # number, a fine for the same conduct, a modal verb governing the same act, a list length);

@@ -505,7 +505,15 @@ MIN_CONTEXT = 0.2
 #: Object overlap from which two modal verbs govern the same act.
 MIN_MODAL_OBJECT = 0.6
 #: Conduct overlap (Jaccard of the bigrams before the fine) from which two fines punish the same act.
-MIN_CONDUCT = 0.3
+MIN_CONDUCT = 0.45
+#: Sentence overlap from which two modal verbs sit in corresponding sentences.
+MIN_MODAL_SENTENCE = 0.35
+
+
+def _sentence(text: str, pos: int) -> str:
+    lo = max(text.rfind(c, 0, pos) for c in _SENT_BREAK) + 1
+    nxt = [i for i in (text.find(c, pos) for c in _SENT_BREAK) if i >= 0]
+    return text[lo:min(nxt) if nxt else len(text)]
 
 
 def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[FineRange], fb: list[FineRange],
@@ -554,7 +562,9 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
                       and not (q.start in fine_a and p.start in fine_b)  # two fines: compared above
                       and not any(abs(x.base - p.base) < 1e-9 and x.category == p.category for x in qa)]
             if not qcands:
-                if q.category == "times" and not any(p.category == "times" for p in qb):
+                if q.category == "times" and not any(p.category == "times" for p in qb) and "数额" in b:
+                    # a multiple of an amount the superior names (原处罚数额, 给付义务的数额); where the
+                    # superior leaves the amount open (可以并处罚款), fixing it is lawful supplementing
                     cq = _context(a, q.start, q.end)
                     if _jac(cq, _bigrams(b)) > 0 and len(cq & _bigrams(b)) >= 3:
                         out.append(Difference(DiffKind.NUMBER, Direction.WIDER_PENALTY if _FINE_RE.search(b)
@@ -589,6 +599,8 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
             if best is None or score < MIN_MODAL_OBJECT:
                 continue
             bs, be, bw = best
+            if _jac(_bigrams(_sentence(a, s)), _bigrams(_sentence(b, bs))) < MIN_MODAL_SENTENCE:
+                continue  # the same verb phrase in sentences about other things
             cls_a, cls_b = _MODAL_CLASS[w], _MODAL_CLASS[bw]
             if cls_a == cls_b or ({cls_a, cls_b} == {"oblige", "prohibit"} and not _after_agrees(a, e, b, be)):
                 continue
