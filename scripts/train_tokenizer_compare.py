@@ -29,7 +29,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "lawrefbook")
     ap.add_argument("--out", type=Path, default=normcheck_home() / "models" / "tokenizer-compare")
-    ap.add_argument("--seconds", type=float, default=300.0, help="MLM wall-clock cap per tokenizer")
+    ap.add_argument("--seconds", type=float, default=1200.0, help="MLM wall-clock safety cap per tokenizer "
+                    "(a run it stops has fewer steps: compare only runs with the same steps)")
     ap.add_argument("--steps", type=int, default=400, help="MLM steps per tokenizer (the schedule's length)")
     ap.add_argument("--vocab-size", type=int, default=8000)
     ap.add_argument("--kinds", default="terms,bpe")
@@ -63,6 +64,8 @@ def main() -> None:
                       "train_seconds": res.train_seconds, **m}
         print(kind, json.dumps(rows[kind], ensure_ascii=False), file=sys.stderr)
     a.out.mkdir(parents=True, exist_ok=True)
+    if (a.out / "comparison.json").is_file():  # kinds measured by an earlier run (--kinds one at a time)
+        rows = {**json.loads((a.out / "comparison.json").read_text(encoding="utf-8")), **rows}
     (a.out / "comparison.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print("| tokenizer | vocab | chars/token | MLM steps | held-out masked-token acc | loss |")
     print("|---|---:|---:|---:|---:|---:|")
