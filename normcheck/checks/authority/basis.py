@@ -107,6 +107,7 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
         out = Basis(note=f"上位法检索失败（{type(exc).__name__}）")
         ctx.cache[key] = out
         return out
+    subject = measure.sub("|", clause)  # the measure's own words do not count as the same subject
     best = None
     searched: list[str] = []
     for al in cands:
@@ -117,7 +118,7 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
         text = al.article.text
         if not measure.search(text):
             continue
-        share = shared_share(clause, text, search.generic)
+        share = shared_share(subject, text, search.generic)
         if share < search.min_shared:
             continue
         if best is None or share > best[1]:
@@ -128,7 +129,7 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
         al, share = best
         para = al.article.text
         for p in getattr(al.article, "paragraphs", ()) or ():
-            if measure.search(p) and shared_share(clause, p, search.generic) >= share - 0.1:
+            if measure.search(p) and shared_share(subject, p, search.generic) >= share - 0.1:
                 para = p
                 break
         ev = Evidence(law=al.law.name, version=al.version.version, article=_label(al.article), text=para)
