@@ -87,7 +87,11 @@ for mod in list(sys.modules):
         continue
     for d in owners.get(top, []):
         used[re.sub(r"[-_.]+", "-", d).lower()] = top
-out["outside_core"] = sorted(d for d in used if d not in allowed)
+# Imports a core dependency makes only when the package happens to be installed (guarded by try/except in
+# that dependency, so a plain core install works without it): numpy.f2py, pulled in by scipy's array-API
+# layer, tries charset_normalizer.
+OPTIONAL_TRANSITIVE = {"charset-normalizer"}
+out["outside_core"] = sorted(d for d in used if d not in allowed and d not in OPTIONAL_TRANSITIVE)
 out["imported"] = sorted(used)
 print("PROBE " + json.dumps(out, ensure_ascii=False))
 '''
