@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from normcheck.checks import CheckContext, load_builtin
+from normcheck.checks import CheckContext, load_builtin, merge_findings
 from normcheck.errors import Code, CorpusError, NormcheckError
 from normcheck.structure.load import load_document
 from normcheck.text.read import source_path
@@ -199,6 +199,7 @@ def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, reg
         except Exception as exc:  # a bug in one check must not lose the document
             notes.append(f"[{Code.INTERNAL.value}] check {name} failed: {type(exc).__name__}: {exc}")
         t = _tick(timings, f"check:{name}", t)
+    findings = merge_findings(findings)
     findings.sort(key=lambda f: (f.start, f.end, f.type.value))
     result = Result(document=info, findings=findings)
     result.clauses = score_clauses(doc, findings)

@@ -61,3 +61,16 @@ def load_builtin() -> dict[str, CheckFn]:
             if exc.name != mod:
                 raise
     return REGISTRY
+
+
+def _subsumes(a: Finding, b: Finding) -> bool:
+    """``a`` (a specific legality finding) says what ``b`` (the authority table's generic "增加义务" row on the
+    same clause) says, with its basis searched: ``b`` only repeats it."""
+    return (a.rule == "legality" and b.rule == "authority" and a.type == b.type and a.clause == b.clause
+            and str((b.details or {}).get("table_row", "")).startswith("obligation.")
+            and a.start < b.end and b.start < a.end)
+
+
+def merge_findings(findings: list[Finding]) -> list[Finding]:
+    """Drop findings another check's finding already covers (one problem, one finding, for the reviewer)."""
+    return [b for b in findings if not any(a is not b and _subsumes(a, b) for a in findings)]
