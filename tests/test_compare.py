@@ -154,7 +154,7 @@ def test_a_new_residence_condition_is_still_added() -> None:
 # issue 13: paraphrased restatements (counterparts paired by their own words, not by character alignment)
 @pytest.mark.parametrize(("clause", "superior", "kind", "value"), [
     ("有关部门应当在受理申请之日起三十日内办结审批手续。",
-     "行政机关应当自受理行政许可申请之日起二十日内作出行政许可决定。", "number", "三十日"),
+     "行政机关受理许可申请后，应当在二十日内作出是否准予许可的决定。", "number", "三十日"),
     ("当事人逾期缴纳的，可以按照原罚款数额的二倍按日连续处罚。", "拒不改正的，可以按照原处罚数额按日连续处罚。",
      "number", "二倍"),
     ("对其处二万元以上二十万元以下的罚款。", "并处二十万元以上一百万元以下的罚款。", "fine_range",
@@ -169,7 +169,7 @@ def test_paraphrase_differences(clause: str, superior: str, kind: str, value: st
 
 @pytest.mark.parametrize(("clause", "superior"), [
     ("有关部门应当自受理申请之日起二十日内作出决定。",
-     "行政机关应当自受理行政许可申请之日起二十日内作出行政许可决定。"),
+     "行政机关受理许可申请后，应当在二十日内作出是否准予许可的决定。"),
     ("对其处二十万元以上一百万元以下的罚款。", "并处二十万元以上一百万元以下的罚款。"),
     ("物业服务人不得以停止供电、供水的方式催交物业费。", "物业服务人不得采取停止供电、供水等方式催交物业费。"),
 ])

@@ -154,7 +154,7 @@ def test_other_body_national_vs_local() -> None:
     from normcheck.checks.consistency.check import other_body
 
     assert other_body("市人民代表大会常务委员会组成人员五人以上联名，可以提出地方性法规案。",
-                      "常务委员会组成人员十人以上联名，可以向常务委员会提出法律案。")
+                      "十名以上常务委员会组成人员联名的，可以向常务委员会提出法律案。")
     assert not other_body("物业服务人不得以停止供电的方式催交物业费。", "物业服务人不得采取停止供电等方式催交物业费。")
 
 
