@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from normcheck.errors import Code, NormcheckError
+from normcheck.types.findings import Severity
 from normcheck.types.law import Level
 
 #: Act families the analyser reports and the tables rule on.
 ACTS = ("penalty", "license", "compulsion", "reserved", "obligation", "fee")
 OUTCOMES = ("allowed", "limited", "conditional", "forbidden")
-SEVERITIES = ("high", "medium", "low")
+SEVERITIES = tuple(s.value for s in Severity)
 _ISSUERS = {lv.value for lv in Level} | {"*"}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

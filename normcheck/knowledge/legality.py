@@ -28,11 +28,12 @@ from normcheck.knowledge.schema import (
     section,
     text,
 )
+from normcheck.types.findings import FindingType, Severity
 from normcheck.types.law import Level
 
-SEVERITIES = ("high", "medium", "low")
-FINDING_TYPES = ("rights_obligations", "reserved_matter", "inconsistent_with_superior", "license_setting",
-                 "compulsion_setting", "penalty_setting", "fee_setting", "outdated_reference")
+SEVERITIES = tuple(s.value for s in Severity)
+#: The finding types a legality row may raise: every type but the structural ones.
+FINDING_TYPES = tuple(t.value for t in FindingType if t not in (FindingType.DRAFTING, FindingType.INVALID_REFERENCE))
 _KINDS = {lv.value for lv in Level}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: How a summary is marked wherever it stands in for statute text (evidence ``text``).
