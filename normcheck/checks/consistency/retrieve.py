@@ -211,19 +211,9 @@ class _Postings:
     def query_matrix(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, term, count) of every query's in-vocabulary terms, one row per text, with the same
         term selection as :meth:`score` (frequent terms dropped, the rarest few always kept)."""
-        rows_l, codes_l = [], []
-        for n in self.ns:
-            code, owner = _codes(texts, n)
-            codes_l.append(code)
-            rows_l.append(owner)
-        code, row = np.concatenate(codes_l), np.concatenate(rows_l)
-        if not len(code) or not len(self.vocab):
-            z = np.zeros(0, dtype=np.int64)
-            return z, z, np.zeros(0, dtype=np.float32)
-        pos = np.minimum(np.searchsorted(self.vocab, code), len(self.vocab) - 1)
-        ok = self.vocab[pos] == code
-        pair, count = np.unique(row[ok] * len(self.vocab) + pos[ok], return_counts=True)
-        r, t = pair // len(self.vocab), pair % len(self.vocab)
+        r, t, count = _all_terms(self, texts)
+        if not len(r):
+            return r, t, count.astype(np.float32)
         df = self.df[t]
         order = np.lexsort((df, r))  # by row, rarest first
         r, t, count, df = r[order], t[order], count[order], df[order]
