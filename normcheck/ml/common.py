@@ -27,6 +27,21 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def prepare_run(args: Any, task: str) -> Path:
+    """What every trainer does first: torch threads, the seed, and the output folder (``args.out_dir``,
+    else :func:`default_out_dir`), created. Returns the folder."""
+    import torch
+
+    if getattr(args, "threads", None):
+        torch.set_num_threads(args.threads)
+    set_seed(args.seed)
+    if not args.out_dir:
+        args.out_dir = str(default_out_dir(task))
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 def default_out_dir(task: str) -> Path:
     """``$NORMCHECK_HOME/models/<task>-<UTC time>``: where ``train`` writes when no ``--out`` is given
     (never the repository's ``models/``)."""

@@ -263,19 +263,15 @@ def train_encoder(args: EncoderTrainingArguments, train_texts: Sequence[str], ev
     import torch
     from transformers import AutoTokenizer, BertForMaskedLM
 
-    from normcheck.ml.common import set_seed
+    from normcheck.ml.common import prepare_run
     from normcheck.ml.tokenization import jieba_available, mine_terms, train_tokenizer
 
     say = progress or (lambda _m: None)
     notes: list[str] = []
     if not train_texts:
         raise ValueError("no training texts")
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    out = prepare_run(args, "encoder")
     device = resolve_device(args.device)
-    set_seed(args.seed)
-    out = Path(args.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     texts = list(train_texts[:args.max_train_texts] if args.max_train_texts else train_texts)
     held = list(eval_texts[:args.eval_texts])
     resume_from = _latest_checkpoint(out) if args.resume else None

@@ -196,7 +196,7 @@ def train_retrieval(args: RetrievalTrainingArguments, splits: dict[str, list[Ret
     import torch
     from transformers import AutoModel, AutoTokenizer, BertModel
 
-    from normcheck.ml.common import TrainResult, default_out_dir, set_seed
+    from normcheck.ml.common import TrainResult, prepare_run
     from normcheck.ml.load import check_model_dir
     from normcheck.ml.pretraining import encoder_config, resolve_device
     from normcheck.ml.tokenization import build_tokenizer
@@ -205,14 +205,8 @@ def train_retrieval(args: RetrievalTrainingArguments, splits: dict[str, list[Ret
     if not train:
         raise ValueError("the training split is empty")
     say = progress or (lambda _m: None)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    set_seed(args.seed)
+    out = prepare_run(args, "retrieval")
     device = resolve_device(args.device)
-    if not args.out_dir:
-        args.out_dir = str(default_out_dir("retrieval"))
-    out = Path(args.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     if args.base_model:
         base = check_model_dir(args.base_model)
         tok = AutoTokenizer.from_pretrained(str(base), local_files_only=True)

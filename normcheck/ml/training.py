@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from normcheck.ml.common import TrainResult, default_out_dir, set_seed
+from normcheck.ml.common import TrainResult, default_out_dir, prepare_run
 from normcheck.ml.configuration import LABELS, pair_config
 from normcheck.ml.data import PairExample
 from normcheck.ml.marking import INPUT_FORMATS, prepare
@@ -164,13 +164,7 @@ def train_pair(args: PairTrainingArguments, splits: dict[str, list[PairExample]]
     if not train:
         raise ValueError("the training split is empty; give pairs with split 'train' (or no split)")
     say = progress or (lambda _m: None)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    set_seed(args.seed)
-    if not args.out_dir:
-        args.out_dir = str(default_out_dir("pair"))
-    out = Path(args.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_run(args, "pair")
     from normcheck.ml.pretraining import resolve_device
 
     device = resolve_device(args.device)
