@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from normcheck.errors import Code, NormcheckError
+from normcheck.knowledge.schema import bad as _bad
+from normcheck.knowledge.schema import req as _req
 from normcheck.types.findings import Severity
 from normcheck.types.law import Level
 
@@ -116,20 +118,6 @@ class Signals:
     negate: tuple[re.Pattern[str], ...]
     impose: tuple[re.Pattern[str], ...] = ()
     describe: tuple[re.Pattern[str], ...] = ()
-
-
-def _bad(file: str, where: str, problem: str) -> NormcheckError:
-    return NormcheckError(Code.BAD_DATA, f"invalid data in {file} at {where}: {problem}; fix the table "
-                                         "(see its 'description')", file)
-
-
-def _req(row: dict[str, Any], key: str, typ: type | tuple[type, ...], file: str, where: str) -> Any:
-    if key not in row:
-        raise _bad(file, where, f"missing field {key!r}")
-    val = row[key]
-    if not isinstance(val, typ) or isinstance(val, bool):
-        raise _bad(file, where, f"field {key!r} has type {type(val).__name__}")
-    return val
 
 
 def validate_authority(data: Any, file: str = "authority.json") -> AuthorityTables:
