@@ -42,6 +42,7 @@ from normcheck.report.labels import (
     severity_label,
     type_label,
 )
+from normcheck.report.spans import marked_pieces
 from normcheck.types.findings import Evidence, Finding, Result
 
 _CSS = """
@@ -106,21 +107,7 @@ def _e(value: Any) -> str:
 
 def _marked(text: str, start: int, spans: list[tuple[int, int]]) -> str:
     """Clause text with finding spans (original offsets) wrapped in <mark>, every piece escaped."""
-    cuts = sorted((max(0, s - start), min(len(text), e - start)) for s, e in spans)
-    merged: list[list[int]] = []
-    for s, e in cuts:
-        if e <= s:
-            continue
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    out, pos = [], 0
-    for s, e in merged:
-        out.append(_e(text[pos:s]) + "<mark>" + _e(text[s:e]) + "</mark>")
-        pos = e
-    out.append(_e(text[pos:]))
-    return "".join(out)
+    return "".join(f"<mark>{_e(p)}</mark>" if m else _e(p) for p, m in marked_pieces(text, start, spans))
 
 
 def _evidence_html(ev: Evidence) -> str:

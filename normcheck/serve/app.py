@@ -71,22 +71,9 @@ def _host_of(value: str) -> str:
 
 def _pieces(text: str, start: int, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
     """``text`` cut into (piece, marked) with the spans (original offsets) marked, merged and clipped."""
-    cuts = sorted((max(0, s - start), min(len(text), e - start)) for s, e in spans)
-    merged: list[list[int]] = []
-    for s, e in cuts:
-        if e <= s:
-            continue
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    out: list[tuple[str, bool]] = []
-    pos = 0
-    for s, e in merged:
-        out += [(text[pos:s], False), (text[s:e], True)]
-        pos = e
-    out.append((text[pos:], False))
-    return [p for p in out if p[0]]
+    from normcheck.report.spans import marked_pieces
+
+    return marked_pieces(text, start, spans)
 
 
 _BRACKETS = re.compile(r"【(.*?)】", re.S)
