@@ -21,9 +21,10 @@ import hashlib
 import math
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,10 @@ class Alignment:
         return self.article.text
 
 
+#: Term x entry matrices cut to a view's entries, for the last few views (a batch sorted by folder
+#: meets its kinds and regions in runs); (postings, mask, matrix) by (id(postings), id(mask)).
+_SLICES: OrderedDict[tuple[int, int], tuple[Any, np.ndarray, Any]] = OrderedDict()
+_SLICES_MAX = 4
 _BITS = 21  # enough for any Unicode code point
 #: Query terms in more than this share of the indexed articles are not scored (see _Postings.score).
 MAX_DF_SHARE = 0.05
@@ -208,10 +213,12 @@ class _Postings:
             self._matrix = m
         return m
 
-    def query_matrix(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def query_matrix(self, texts: Sequence[str], terms: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, term, count) of every query's in-vocabulary terms, one row per text, with the same
-        term selection as :meth:`score` (frequent terms dropped, the rarest few always kept)."""
-        r, t, count = _all_terms(self, texts)
+        term selection as :meth:`score` (frequent terms dropped, the rarest few always kept).
+        ``terms``: :func:`_all_terms` of the texts, when the caller has them already."""
+        r, t, count = terms if terms is not None else _all_terms(self, texts)
         if not len(r):
             return r, t, count.astype(np.float32)
         df = self.df[t]
@@ -370,16 +377,33 @@ class SuperiorIndex:
         from scipy.sparse import csr_matrix
 
         n = len(texts)
-        r, t, c = post.query_matrix(texts)
+        every = _all_terms(post, texts)
+        r, t, c = post.query_matrix(texts, every)
         if not weighted:
             w = np.ones(len(r), dtype=np.float32)
         else:
-            fr, ft, fc = _all_terms(post, texts)
+            fr, ft, fc = every
             wf = (1.0 + np.log(np.maximum(fc, 1.0))) * self._tfidf_idf[ft]
             norms = np.sqrt(np.bincount(fr, weights=wf * wf, minlength=n))
             w = ((1.0 + np.log(np.maximum(c, 1.0))) * self._tfidf_idf[t] / np.maximum(norms[r], 1e-9)
                  ).astype(np.float32)
         return csr_matrix((w, (r, t)), shape=(n, len(post.vocab)))
+
+    def _matrix_for(self, post: _Postings, mask: np.ndarray | None, cols: np.ndarray, sliced: bool) -> Any:
+        """The term x entry matrix to score ``mask``'s entries with: cut to ``cols`` when ``sliced`` (the
+        view's own mask; kept for the last few views), else the whole matrix (gathered after the product)."""
+        if not sliced or mask is None:
+            return post.matrix()
+        key = (id(post), id(mask))
+        hit = _SLICES.get(key)
+        if hit is not None and hit[0] is post and hit[1] is mask:
+            _SLICES.move_to_end(key)
+            return hit[2]
+        m = post.matrix()[:, cols]
+        while len(_SLICES) >= _SLICES_MAX:
+            _SLICES.popitem(last=False)
+        _SLICES[key] = (post, mask, m)
+        return m
 
     #: Queries scored per sparse product (bounds the dense score block: rows x searchable entries).
     CHUNK = 32
@@ -400,21 +424,29 @@ class SuperiorIndex:
         cols = np.flatnonzero(mask) if mask is not None else np.arange(len(self.entries))
         if not len(cols):
             return out
-        pr = prior[cols] if prior is not None else None
+        pw_pr = prior_weight * prior[cols] if prior is not None else None
         texts = [clean(q) for q in queries]
         kk = min(k, len(cols))
+        # the term x entry matrices cut to the searchable entries once per view (no product over the
+        # other entries, no column gather per chunk); the same sums, added in the same order
+        sliced = mask is not None and mask is self._base_mask
+        bm_m = self._matrix_for(self._bm25, mask, cols, sliced) if method != "tfidf" else None
+        tf_m = self._matrix_for(self._tfidf, mask, cols, sliced) if method != "bm25" else None
+        gather = mask is not None and not sliced
         for lo in range(0, len(texts), self.CHUNK):
             chunk = texts[lo:lo + self.CHUNK]
             bm = cos = None
-            if method != "tfidf":
-                prod = self._query_rows(self._bm25, chunk, False) @ self._bm25.matrix()
-                bm = (prod[:, cols] if mask is not None else prod).toarray()
-            if method != "bm25":
-                prod = self._query_rows(self._tfidf, chunk, True) @ self._tfidf.matrix()
-                cos = (prod[:, cols] if mask is not None else prod).toarray()
+            if bm_m is not None:
+                prod = self._query_rows(self._bm25, chunk, False) @ bm_m
+                bm = (prod[:, cols] if gather else prod).toarray()
+            if tf_m is not None:
+                prod = self._query_rows(self._tfidf, chunk, True) @ tf_m
+                cos = (prod[:, cols] if gather else prod).toarray()
+            # the combined score and the ranking key computed in place (the same values, bit for bit,
+            # as ``0.5 * bm / top + 0.5 * cos`` and ``-(total + prior_weight * prior)``)
             if bm is not None:
                 top = bm.max(axis=1, keepdims=True)
-                bm_n = bm / np.where(top > 0, top, 1.0)
+                bm_n = np.divide(bm, np.where(top > 0, top, 1.0), dtype=bm.dtype)
             if method == "bm25":
                 total = bm_n
             elif method == "tfidf":
@@ -422,23 +454,35 @@ class SuperiorIndex:
                 total = cos
             else:
                 assert cos is not None
-                total = 0.5 * bm_n + 0.5 * cos
-            rank_by = total + prior_weight * pr if pr is not None else total
-            part = np.argpartition(-rank_by, kk - 1, axis=1)[:, :kk]
+                bm_n *= 0.5
+                total = np.multiply(cos, 0.5)
+                total += bm_n
+                del bm_n
+            neg = np.negative(total, dtype=np.result_type(total, pw_pr) if pw_pr is not None else total.dtype)
+            if pw_pr is not None:
+                neg -= pw_pr
+            part = np.argpartition(neg, kk - 1, axis=1)[:, :kk]
+            order = np.argsort(np.take_along_axis(neg, part, axis=1), axis=1, kind="stable")
+            idx = np.take_along_axis(part, order, axis=1)
+            tot = np.take_along_axis(total, idx, axis=1)
+            keep = (tot > 0).tolist()
+            ids = cols[idx].tolist()
+            capped = np.minimum(tot, 1.0).tolist()
+            bms = np.take_along_axis(bm, idx, axis=1).tolist() if bm is not None else None
+            coss = np.take_along_axis(cos, idx, axis=1).tolist() if cos is not None else None
             for r in range(len(chunk)):
                 if not chunk[r]:
                     continue
-                idx = part[r][np.argsort(-rank_by[r, part[r]], kind="stable")]
                 hits = []
-                for j in idx:
-                    if total[r, j] <= 0:
+                for c, ok in enumerate(keep[r]):
+                    if not ok:
                         continue
                     sc: dict[str, float] = {}
-                    if bm is not None:
-                        sc["bm25"] = float(bm[r, j])
-                    if cos is not None:
-                        sc["tfidf"] = float(cos[r, j])
-                    hits.append((int(cols[j]), float(min(1.0, total[r, j])), sc))
+                    if bms is not None:
+                        sc["bm25"] = bms[r][c]
+                    if coss is not None:
+                        sc["tfidf"] = coss[r][c]
+                    hits.append((ids[r][c], capped[r][c], sc))
                 out[lo + r] = hits
         return out
 
@@ -607,14 +651,84 @@ def superior_index(corpus: Any, kind: Level | None, region: str | None, as_of: s
 MIN_BLOCK = 3
 
 
+@lru_cache(maxsize=8192)
+def _gram_set(text: str) -> frozenset[str]:
+    """The distinct :data:`MIN_BLOCK`-character substrings of ``text`` (cached: a clause is compared with
+    every paragraph of several candidates, a provision with many clauses)."""
+    return frozenset([text[j:j + MIN_BLOCK] for j in range(len(text) - MIN_BLOCK + 1)])
+
+
+def _runs(a: str, b: str) -> list[tuple[int, int, int]]:
+    """Every maximal common run of at least :data:`MIN_BLOCK` characters on one diagonal: (start in a,
+    start in b, length), found from the substrings the two texts share."""
+    n, m = len(a), len(b)
+    runs: list[tuple[int, int, int]] = []
+    for g in _gram_set(a) & _gram_set(b):
+        jb = []
+        j = b.find(g)
+        while j >= 0:
+            jb.append(j)
+            j = b.find(g, j + 1)
+        i = a.find(g)
+        while i >= 0:
+            for j in jb:
+                if i and j and a[i - 1] == b[j - 1]:
+                    continue  # inside a run that starts earlier
+                size = MIN_BLOCK
+                while i + size < n and j + size < m and a[i + size] == b[j + size]:
+                    size += 1
+                runs.append((i, j, size))
+            i = a.find(g, i + 1)
+    return runs
+
+
+def matched_chars(a: str, b: str) -> int:
+    """Characters of ``a`` in the matching blocks of at least :data:`MIN_BLOCK` characters that
+    ``difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()`` finds, computed
+    without difflib (issue 15; the same number, ``tests/test_perf_coverage.py`` checks it).
+
+    SequenceMatcher takes the longest common block of the two ranges (the earliest in ``a``, then in
+    ``b``, on ties) and recurses on both sides of it. Every block is a piece of a maximal common run
+    (one diagonal) cut to the range, so the search needs only the runs, and only those of at least
+    MIN_BLOCK characters: once the longest block of a range is shorter, so is every block inside it.
+    Without junk no two blocks are adjacent, so nothing is merged."""
+    runs = _runs(a, b)
+    if len(runs) <= 1:
+        return runs[0][2] if runs else 0
+    total = 0
+    stack = [(0, len(a), 0, len(b), runs)]
+    while stack:
+        alo, ahi, blo, bhi, rs = stack.pop()
+        size, bi, bj = MIN_BLOCK - 1, 0, 0
+        inside = []
+        for r in rs:
+            i0, j0, length = r
+            lo = max(alo - i0, blo - j0, 0)
+            k = min(ahi - i0, bhi - j0, length) - lo
+            if k < MIN_BLOCK:
+                continue
+            inside.append(r)
+            i, j = i0 + lo, j0 + lo
+            if k > size or (k == size and (i < bi or (i == bi and j < bj))):
+                size, bi, bj = k, i, j
+        if size < MIN_BLOCK:
+            continue
+        total += size
+        if len(inside) > 1:
+            stack.append((alo, bi, blo, bj, inside))
+            stack.append((bi + size, ahi, bj + size, bhi, inside))
+    return total
+
+
+@lru_cache(maxsize=8192)
 def coverage(clause_text: str, superior_text: str) -> float:
     """Share of the clause's characters (punctuation removed) found, in order, in the superior text,
-    counting only runs of at least :data:`MIN_BLOCK` characters."""
+    counting only runs of at least :data:`MIN_BLOCK` characters (SequenceMatcher's matching blocks,
+    :func:`matched_chars`; cached, since the gate and the features ask for the same pairs)."""
     a, b = clean(clause_text), clean(superior_text)
     if not a or not b:
         return 0.0
-    sm = SequenceMatcher(None, a, b, autojunk=False)
-    return sum(m.size for m in sm.get_matching_blocks() if m.size >= MIN_BLOCK) / len(a)
+    return matched_chars(a, b) / len(a)
 
 
 def best_paragraph(clause_text: str, article: Article) -> tuple[int, float]:
