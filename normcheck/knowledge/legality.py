@@ -189,6 +189,33 @@ class BasisSearch:
 
 
 @dataclass(frozen=True, slots=True)
+class SuperiorMeasures:
+    """How a penalty or a compulsory measure is compared with the superior article for the same conduct
+    (``superior_measures``): the retrieval numbers, the review basis per document kind (行政处罚法 第十一条至第十四条,
+    行政强制法 第十条、第十一条: refs), and the words that make two fines incomparable (per unit or per day)."""
+
+    candidates: int
+    min_score: float  # retrieval score from which a candidate may be the same conduct's provision
+    min_shared: float  # share of the conduct's informative bigrams the candidate must contain
+    open_shared: float  # the same when the document names no law it implements (every superior law searched)
+    generic: re.Pattern[str]  # words that do not tell one conduct from another (未按照规定, 逾期不改正…)
+    firm_score: float  # from here (and firm_shared) the finding keeps its severity; below, one level lower
+    firm_shared: float
+    penalty_article: re.Pattern[str]  # a superior article that sanctions conduct (处…罚款, 吊销…)
+    per_unit: re.Pattern[str]  # 每…/按日: a fine per unit, not comparable with a total
+    penalty_refs: dict[str, str]  # kind -> ref id (the article that binds that kind to the superior's range)
+    compulsion_refs: tuple[str, ...]  # 行政强制法 第十条第三款, 第十一条第一款
+    compulsion_kinds: frozenset[str]
+    compulsion_words: re.Pattern[str]  # a superior provision that provides for the measure
+    compulsion_object: re.Pattern[str]  # objects that are not 场所、设施、财物 (扣押证件…)
+    compulsion_strip: re.Pattern[str]  # the measure's own words, left out of the matter searched for
+    dispose: re.Pattern[str]  # where a penalty sentence's conduct ends and its disposition begins
+    follow_on: re.Pattern[str]  # a sentence that continues the previous one's conduct (逾期不改正的…)
+    families: dict[str, str]  # penalty type -> family compared (声誉罚, 罚款, 没收); others by 行政处罚法第九条's item
+    messages: dict[str, str]  # message templates: fine_below, fine_below_floor, fine_above, fine_above_cap, …
+
+
+@dataclass(frozen=True, slots=True)
 class Abolished:
     """An abolished institution or superseded term."""
 
@@ -212,6 +239,7 @@ class LegalityTables:
     supervising: tuple[Supervising, ...]
     basis_search: BasisSearch
     abolished: tuple[Abolished, ...]
+    measures: SuperiorMeasures | None = None
 
     def ref(self, rid: str) -> Ref:
         return self.refs[rid]
@@ -302,6 +330,7 @@ def validate_legality(data: Any, abolished: Any, file: str = "legality.json",
                          min_shared=number(bs, "min_shared", file, "basis_search", 0.0, 1.0),
                          strong_shared=number(bs, "strong_shared", file, "basis_search", 0.0, 1.0),
                          generic=pattern(bs.get("generic"), file, "basis_search.generic"))
+    measures = _measures(data, refs, file) if "superior_measures" in data else None
     obj(abolished, file_abolished, "<top>")
     gone = []
     for where, row in rows(abolished, "rows", file_abolished, id_field="id"):
@@ -321,7 +350,47 @@ def validate_legality(data: Any, abolished: Any, file: str = "legality.json",
                               title_unless=None if row.get("title_unless") is None else
                               pattern(row["title_unless"], file_abolished, f"{where}.title_unless")))
     return LegalityTables(refs=refs, refer=refer, analysers=tuple(analysers), supervising=tuple(supervising),
-                          basis_search=search, abolished=tuple(gone))
+                          basis_search=search, abolished=tuple(gone), measures=measures)
+
+
+def _measures(data: dict[str, Any], refs: dict[str, Ref], file: str) -> SuperiorMeasures:
+    w = "superior_measures"
+    sm = section(data, w, file)
+    text(sm, "source", file, w)
+    prefs = req(sm, "penalty_refs", dict, file, w)
+    for k, r in prefs.items():
+        if k not in _KINDS:
+            raise bad(file, w, f"penalty_refs key {k!r} is not a kind code")
+        if r not in refs:
+            raise bad(file, w, f"penalty_refs names {r!r}, not a key of 'refs'")
+    return SuperiorMeasures(
+        candidates=int(number(sm, "candidates", file, w, 1, 50)), min_score=number(sm, "min_score", file, w, 0.0, 1.0),
+        min_shared=number(sm, "min_shared", file, w, 0.0, 1.0),
+        open_shared=number(sm, "open_shared", file, w, 0.0, 1.0), generic=pattern(sm.get("generic"), file, w),
+        firm_score=number(sm, "firm_score", file, w, 0.0, 1.0),
+        firm_shared=number(sm, "firm_shared", file, w, 0.0, 1.0), per_unit=pattern(sm.get("per_unit"), file, w),
+        penalty_article=pattern(sm.get("penalty_article"), file, w),
+        penalty_refs=dict(prefs), compulsion_refs=_ref_ids(sm, "compulsion_refs", refs, file, w),
+        compulsion_kinds=_kinds({"kinds": sm.get("compulsion_kinds", [])}, file, w),
+        compulsion_words=pattern(sm.get("compulsion_words"), file, w),
+        compulsion_object=pattern(sm.get("compulsion_object"), file, w),
+        compulsion_strip=pattern(sm.get("compulsion_strip"), file, w), dispose=pattern(sm.get("dispose"), file, w),
+        follow_on=pattern(sm.get("follow_on"), file, w), families=_str_map(sm, "families", file, w),
+        messages=_str_map(sm, "messages", file, w, need=_MEASURE_MESSAGES))
+
+
+_MEASURE_MESSAGES = ("fine_below", "fine_below_floor", "fine_above", "fine_above_cap", "type_added", "seizure_object",
+                     "seizure_beyond")
+
+
+def _str_map(row: dict[str, Any], key: str, file: str, where: str, need: tuple[str, ...] = ()) -> dict[str, str]:
+    val = req(row, key, dict, file, where)
+    if not all(isinstance(k, str) and isinstance(v, str) and v for k, v in val.items()):
+        raise bad(file, where, f"field {key!r} must map strings to non-empty strings")
+    missing = [k for k in need if k not in val]
+    if missing:
+        raise bad(file, where, f"field {key!r} lacks {', '.join(missing)}")
+    return dict(val)
 
 
 @lru_cache(maxsize=1)

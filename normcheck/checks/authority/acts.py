@@ -190,8 +190,8 @@ def _classify(text: str, family: str, type_: str, basis: str, span: tuple[int, i
     fe = _fragment_end(text, end)
     before = text[fs:start]
     fragment = text[fs:fe]
-    # Prohibited or denied (不得收取…费, 不得查封), not set: not an act at all.
-    if family in ("penalty", "compulsion", "fee", "reserved"):
+    # Prohibited or denied (不得收取…费, 不得查封, 不得要求企业缴纳…保证金), not set: not an act at all.
+    if family in ("penalty", "compulsion", "fee", "reserved", "obligation"):
         sub = text[_sub_start(text, start, fs):start]
         if any(p.search(sub) for p in sig.negate):
             return None

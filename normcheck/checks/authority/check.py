@@ -251,6 +251,14 @@ def check_authority(ctx: CheckContext, tables: AuthorityTables | None = None) ->
             severity=severity, confidence=round(conf, 4), message=message,
             basis=hit.rule.basis(ctx.as_of, changed_on), evidence=lead + _evidence(ctx, hit.rule, tables),
             rule=RULE_NAME, details=details))
+    from normcheck.checks.authority.penalty import compulsion_findings, penalty_findings
+
+    against = penalty_findings(ctx) + compulsion_findings(ctx)  # against the superior article (issue 14)
+    added = [(f.start, f.end) for f in against if f.details.get("subtype") == "penalty_type_added"]
+    if added:  # one problem, one finding: the comparison with the superior article replaces the generic alarm
+        findings = [f for f in findings if not (f.type == FindingType.PENALTY_SETTING and "searched" in f.details
+                                                and any(f.start < e and s < f.end for s, e in added))]
+    findings += against
     findings.sort(key=lambda f: (f.start, f.end, f.type.value))
     return findings
 
