@@ -19,10 +19,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
-import os
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from normcheck.corpus.arrays import open_arrays, save_arrays
 from normcheck.knowledge import comparison, penalties
 from normcheck.types.law import Article, Law, LawVersion, Level, superior_levels
 
@@ -103,6 +103,133 @@ class Alignment:
         if 0 <= self.paragraph < len(self.article.paragraphs):
             return self.article.paragraphs[self.paragraph]
         return self.article.text
+
+
+class LazyEntries(Sequence[Entry]):
+    """The entries of the saved corpus index, built when asked for (issue 15): the cache holds each
+    entry's version and article number, so opening the index reads no article; an :class:`Entry` is
+    made (one article query) the first time a hit, a mask or a caller needs it, and kept.
+    Iterating reads the articles version by version, as building the index does."""
+
+    def __init__(self, corpus: Any, laws: dict[str, Law], versions: list[tuple[str, str]], version: np.ndarray,
+                 number: np.ndarray, suffix: np.ndarray, source: Path | None = None) -> None:
+        n = len(version)
+        if not (len(number) == len(suffix) == n) or (n and not (0 <= int(version.min())
+                                                              and int(version.max()) < len(versions))):
+            raise ValueError("the entry table's arrays do not fit together")
+        missing = {law_id for law_id, _ in versions} - laws.keys()
+        if missing:
+            raise ValueError(f"the entry table names {len(missing)} laws the corpus lacks")
+        self._corpus, self._laws, self._versions, self._source = corpus, laws, versions, source
+        self._version, self._number, self._suffix = version, number, suffix
+        self._made: dict[int, Entry] = {}
+        self._law_versions: dict[int, LawVersion] = {}
+
+    @classmethod
+    def from_arrays(cls, corpus: Any, laws: dict[str, Law], arrays: dict[str, np.ndarray],
+                    source: Path | None = None) -> LazyEntries:
+        import json
+
+        versions = [(str(a), str(b)) for a, b in json.loads(arrays["entry_versions"].tobytes().decode("utf-8"))]
+        return cls(corpus, laws, versions, arrays["entry_version"], arrays["entry_number"],
+                   arrays["entry_suffix"], source)
+
+    def table(self) -> dict[str, np.ndarray]:
+        """The entry table as saved (:func:`_entry_table`)."""
+        import json
+
+        raw = json.dumps(self._versions, ensure_ascii=False).encode("utf-8")
+        return {"entry_versions": np.frombuffer(raw, dtype=np.uint8), "entry_version": self._version,
+                "entry_number": self._number, "entry_suffix": self._suffix}
+
+    def __len__(self) -> int:
+        return len(self._version)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        e = self._made.get(i)
+        if e is None:
+            law_id, version = self._versions[int(self._version[i])]
+            art = self._corpus.article(law_id, version, int(self._number[i]), int(self._suffix[i]))
+            lv = self._law_version(int(self._version[i]))
+            if art is None or lv is None:
+                from normcheck.errors import Code, CorpusError
+
+                raise CorpusError(Code.CORPUS_CORRUPT, f"the retrieval cache does not match the corpus index "
+                                  f"({law_id} {version} article {int(self._number[i])}); delete it to rebuild it",
+                                  str(self._source) if self._source else None)
+            e = self._made[i] = Entry(self._laws[law_id], lv, art)
+        return e
+
+    def __iter__(self) -> Iterator[Entry]:
+        current, arts = -1, {}
+        for i in range(len(self)):
+            e = self._made.get(i)
+            if e is None:
+                v = int(self._version[i])
+                if v != current:
+                    law_id, version = self._versions[v]
+                    current, arts = v, {(a.number, a.suffix): a for a in self._corpus.articles(law_id, version)}
+                art = arts.get((int(self._number[i]), int(self._suffix[i])))
+                if art is None:
+                    yield self[i]  # raises the mismatch
+                    continue
+                lv = self._law_version(v)
+                assert lv is not None
+                e = self._made[i] = Entry(self._laws[self._versions[v][0]], lv, art)
+            yield e
+
+    def _law_version(self, v: int) -> LawVersion | None:
+        lv = self._law_versions.get(v)
+        if lv is None:
+            for x in self._corpus.versions(self._versions[v][0]):
+                k = self._version_index.get((x.law_id, x.version))
+                if k is not None:
+                    self._law_versions[k] = x
+            lv = self._law_versions.get(v)
+        return lv
+
+    @property
+    def _version_index(self) -> dict[tuple[str, str], int]:
+        m = getattr(self, "_vi", None)
+        if m is None:
+            m = self._vi = {lv: k for k, lv in enumerate(self._versions)}
+        return m
+
+    def law_table(self) -> tuple[list[str], list[str], np.ndarray]:
+        """(law ids, their names, each entry's index into them), without building entries."""
+        law_ids = list(dict.fromkeys(law_id for law_id, _ in self._versions))
+        pos = {law_id: k for k, law_id in enumerate(law_ids)}
+        per_version = np.asarray([pos[law_id] for law_id, _ in self._versions], dtype=np.int64)
+        entry_law = per_version[self._version] if len(per_version) else np.zeros(0, dtype=np.int64)
+        return law_ids, [self._laws[x].name for x in law_ids], entry_law
+
+    def by_version(self) -> dict[tuple[str, str], np.ndarray]:
+        """The positions of each version's entries."""
+        order = np.argsort(self._version, kind="stable")
+        counts = np.bincount(self._version, minlength=len(self._versions))
+        parts = np.split(order, np.cumsum(counts)[:-1]) if len(counts) else []
+        return {self._versions[k]: part.astype(np.int64) for k, part in enumerate(parts) if len(part)}
+
+
+def _entry_table(entries: Sequence[Entry]) -> dict[str, np.ndarray]:
+    """Each entry's version (an index into a JSON list of (law id, version)) and article number and
+    suffix: saved with the index, so that :class:`LazyEntries` can open it without reading articles."""
+    if isinstance(entries, LazyEntries):
+        return entries.table()
+    import json
+
+    versions: dict[tuple[str, str], int] = {}
+    ver = np.asarray([versions.setdefault((e.law.id, e.version.version), len(versions)) for e in entries],
+                     dtype=np.int32)
+    raw = json.dumps(list(versions), ensure_ascii=False).encode("utf-8")
+    return {"entry_versions": np.frombuffer(raw, dtype=np.uint8), "entry_version": ver,
+            "entry_number": np.asarray([e.article.number for e in entries], dtype=np.int32),
+            "entry_suffix": np.asarray([e.article.suffix for e in entries], dtype=np.int32)}
 
 
 #: Term x entry matrices cut to a view's entries, for the last few views (a batch sorted by folder
@@ -248,7 +375,7 @@ class SuperiorIndex:
 
     def __init__(self, entries: Sequence[Entry], *, k1: float = 1.2, b: float = 0.75,
                  arrays: dict[str, np.ndarray] | None = None) -> None:
-        self.entries = list(entries)
+        self.entries: Sequence[Entry] = entries if isinstance(entries, LazyEntries) else list(entries)
         if arrays is not None:  # saved by :meth:`save` for exactly these entries
             n = len(self.entries)
             self._bm25 = _Postings.restore(arrays, "bm25_", (2,), n)
@@ -259,15 +386,24 @@ class SuperiorIndex:
         self._derive()
 
     def save(self, path: Path, key: str) -> None:
-        """Write the scoring arrays to ``path`` (npz, atomically); :meth:`load_or_build` reads them."""
+        """Write the scoring arrays and the entry table to ``path`` (an uncompressed npz with aligned
+        arrays, atomically, :func:`normcheck.corpus.arrays.save_arrays`); :meth:`load_or_build` and
+        :func:`corpus_index` open it memory-mapped."""
         arrays = {**self._bm25.arrays("bm25_"), **self._tfidf.arrays("tfidf_"), "tfidf_idf": self._tfidf_idf,
-                  "key": np.asarray(key)}
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+                  **_entry_table(self.entries), "key": np.asarray(key)}
+        save_arrays(path, arrays)
+
+    @staticmethod
+    def open_cache(cache: Path | None, key: str) -> dict[str, np.ndarray] | None:
+        """The arrays saved in ``cache`` under ``key``, memory-mapped; None when there is no such file,
+        it was saved under another key, or it cannot be read (rebuilt by the caller)."""
+        if cache is None or not cache.is_file():
+            return None
         try:
-            np.savez(tmp, **arrays)  # type: ignore[arg-type]  # numpy stubs type **kwds as bool
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+            arrays = open_arrays(cache)
+            return arrays if "key" in arrays and str(arrays["key"]) == key else None
+        except Exception:  # ValueError, struct.error...: the caller rebuilds
+            return None
 
     @classmethod
     def load_or_build(cls, entries: Sequence[Entry], cache: Path | None, key: str) -> SuperiorIndex:
@@ -277,14 +413,13 @@ class SuperiorIndex:
 
         A cache that cannot be used — stale, truncated, corrupt, arrays of the wrong shape — is never
         skipped silently: the index is rebuilt from ``entries`` and the cache replaced (issue 17)."""
-        if cache is not None and cache.is_file():
+        arrays = cls.open_cache(cache, key)
+        if arrays is not None:
             try:
-                with np.load(cache, allow_pickle=False) as z:
-                    if str(z["key"]) == key:
-                        loaded = cls(entries, arrays={name: z[name] for name in z.files})
-                        loaded._validate()
-                        return loaded
-            except Exception:  # BadZipFile, zlib.error, ValueError, IndexError...: rebuilt below
+                loaded = cls(entries, arrays=arrays)
+                loaded._validate()
+                return loaded
+            except Exception:  # missing arrays, wrong shapes...: rebuilt below
                 pass
         index = cls(entries)
         if cache is not None:
@@ -333,12 +468,27 @@ class SuperiorIndex:
         self._tfidf = tv
 
     def _derive(self) -> None:
-        self.key_to_index = {e.key: i for i, e in enumerate(self.entries)}
-        laws = sorted({e.law.id: e.law.name for e in self.entries}.items())
+        if isinstance(self.entries, LazyEntries):  # from the saved entry table: no Entry built
+            law_ids, names, entry_law = self.entries.law_table()
+            laws = sorted(zip(law_ids, names, strict=True))
+        else:
+            laws = sorted({e.law.id: e.law.name for e in self.entries}.items())
         self._law_ids = {law_id: k for k, (law_id, _) in enumerate(laws)}
         self._law_grams = [set(_grams(_topic(name), 2)) for _, name in laws]
-        self._entry_law = np.asarray([self._law_ids[e.law.id] for e in self.entries], dtype=np.int64)
+        if isinstance(self.entries, LazyEntries):
+            remap = np.asarray([self._law_ids[law_id] for law_id in law_ids], dtype=np.int64)
+            self._entry_law = remap[entry_law] if len(remap) else np.zeros(0, dtype=np.int64)
+        else:
+            self._entry_law = np.asarray([self._law_ids[e.law.id] for e in self.entries], dtype=np.int64)
         self._base_mask: np.ndarray | None = None
+
+    @property
+    def key_to_index(self) -> dict[tuple[str, int, int], int]:
+        """Entry key -> position (the last version's, built on first use)."""
+        m = getattr(self, "_key_to_index", None)
+        if m is None:
+            m = self._key_to_index = {e.key: i for i, e in enumerate(self.entries)}
+        return m
 
     def __len__(self) -> int:
         """Entries searchable through this index (or view)."""
@@ -571,13 +721,15 @@ def _superior_capable_levels() -> list[Level]:
     return sorted(found, key=lambda lv: lv.value)
 
 
-#: Bump when the scoring arrays change meaning (invalidates saved indexes).
-INDEX_FORMAT = 1
+#: Bump when the scoring arrays or the entry selection change meaning (invalidates saved indexes).
+INDEX_FORMAT = 2
 
 
-def _cache_of(corpus: Any, entries: Sequence[Entry]) -> tuple[Path | None, str]:
-    """Where to keep the built index of a corpus file (beside it), and the key that must match:
-    the corpus content (:meth:`Corpus.content_id`), the format, and every entry's identity."""
+def _cache_of(corpus: Any) -> tuple[Path | None, str]:
+    """Where to keep the built index of a corpus file (beside it), and the key that must match: the
+    format, the corpus content (:meth:`Corpus.content_id`: schema, every source's digest, the facts)
+    and its row counts (a re-parse that changed the articles of unchanged sources), the levels indexed.
+    No article is read for it (issue 15: the key used to hash every entry, 0.8 s per process)."""
     path = getattr(corpus, "path", None)
     if not isinstance(path, Path) or not path.is_file():
         return None, ""
@@ -586,30 +738,52 @@ def _cache_of(corpus: Any, entries: Sequence[Entry]) -> tuple[Path | None, str]:
     else:
         st = path.stat()
         ident = f"{st.st_size}|{st.st_mtime_ns}"
-    h = hashlib.sha256(f"{INDEX_FORMAT}|{ident}|".encode())
-    for e in entries:
-        h.update(f"{e.law.id}|{e.version.version}|{e.article.number}|{e.article.suffix}\n".encode())
+    counts = corpus.table_counts() if hasattr(corpus, "table_counts") else {}
+    levels = ",".join(lv.value for lv in _superior_capable_levels())
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{ident}|{sorted(counts.items())}|{levels}".encode())
     return path.with_name(path.name + ".retrieval.npz"), h.hexdigest()
 
 
 def corpus_index(corpus: Any) -> tuple[SuperiorIndex, dict[tuple[str, str], np.ndarray]]:
     """The retrieval index over all versions of all superior-capable laws of ``corpus``, built
     once per corpus object (a batch or a long-lived process pays for it once, whatever the
-    documents' kinds, regions and dates), with the positions of each version's entries."""
+    documents' kinds, regions and dates), with the positions of each version's entries.
+
+    A saved index (beside the corpus file) is opened memory-mapped with its entries left to build
+    on demand (:class:`LazyEntries`); one that is missing, stale or broken is rebuilt and saved."""
     hit = _CORPUS_INDEX.get(id(corpus))
     if hit is not None and hit[0] is corpus:
         return hit[1], hit[2]
-    entries: list[Entry] = []
-    for level in _superior_capable_levels():
-        for law in corpus.laws(level=level):
-            for version in corpus.versions(law.id):
-                entries.extend(Entry(law, version, art) for art in corpus.articles(law.id, version.version)
-                               if art.text)
-    index = SuperiorIndex.load_or_build(entries, *_cache_of(corpus, entries))
-    positions: dict[tuple[str, str], list[int]] = {}
-    for i, e in enumerate(entries):
-        positions.setdefault((e.law.id, e.version.version), []).append(i)
-    by_version = {k: np.asarray(v, dtype=np.int64) for k, v in positions.items()}
+    cache, key = _cache_of(corpus)
+    laws = {law.id: law for level in _superior_capable_levels() for law in corpus.laws(level=level)}
+    index: SuperiorIndex | None = None
+    arrays = SuperiorIndex.open_cache(cache, key)
+    if arrays is not None:
+        try:
+            index = SuperiorIndex(LazyEntries.from_arrays(corpus, laws, arrays, cache), arrays=arrays)
+            index._validate()
+        except Exception:  # an entry table or arrays that do not fit: rebuilt below (issue 17)
+            index = None
+    if index is None:
+        entries: list[Entry] = []
+        for level in _superior_capable_levels():
+            for law in corpus.laws(level=level):
+                for version in corpus.versions(law.id):
+                    entries.extend(Entry(law, version, art) for art in corpus.articles(law.id, version.version)
+                                   if art.text)
+        index = SuperiorIndex(entries)
+        if cache is not None:
+            try:
+                index.save(cache, key)
+            except OSError:
+                pass
+    if isinstance(index.entries, LazyEntries):
+        by_version = index.entries.by_version()
+    else:
+        positions: dict[tuple[str, str], list[int]] = {}
+        for i, e in enumerate(index.entries):
+            positions.setdefault((e.law.id, e.version.version), []).append(i)
+        by_version = {k: np.asarray(v, dtype=np.int64) for k, v in positions.items()}
     _CORPUS_INDEX.clear()  # one corpus at a time: the index is large
     _CORPUS_INDEX[id(corpus)] = (corpus, index, by_version)
     return index, by_version
