@@ -202,7 +202,8 @@ def check_document(doc: Document, *, info: DocumentInfo, kind: Level | None, reg
     findings = merge_findings(findings)
     findings.sort(key=lambda f: (f.start, f.end, f.type.value))
     result = Result(document=info, findings=findings)
-    result.clauses = score_clauses(doc, findings)
+    result.clauses = score_clauses(doc, findings, attention=ctx.models.attention if ctx.models else None,
+                                   notes=notes)
     result.priority = document_priority(result)
     result.notes = notes
     _tick(timings, "rank", t)

@@ -29,7 +29,9 @@ _FLAGS = {"out_dir": "--out", "base_model": "--base-model", "tokenizer": "--toke
           "learning_rate": "--lr", "hidden_size": "--hidden", "num_layers": "--layers", "num_heads": "--heads",
           "max_length": "--max-length", "save_steps": "--save-steps", "device": "--device", "seed": "--seed",
           "threads": "--threads", "input_format": "--input-format", "vocab_size": "--vocab-size", "kind": "--kind",
-          "tokenizer_kind": "--kind", "max_texts": "--max-texts", "max_train_texts": "--max-texts"}
+          "tokenizer_kind": "--kind", "max_texts": "--max-texts", "max_train_texts": "--max-texts",
+          "max_train_rows": "--max-rows", "positive_weight": "--positive-weight", "amended_weight": "--amended-weight",
+          "blend": "--blend", "resamples": "--resamples"}
 
 
 def _command(task: str, data: Path | None, corpus_src: Path | None, given: dict[str, Any]) -> str:
@@ -53,16 +55,20 @@ def _command(task: str, data: Path | None, corpus_src: Path | None, given: dict[
 
 def train_command(
     task: Annotated[str, typer.Argument(help="What to train: pair (cross-encoder: clause vs superior provision), "
-                                        "retrieval (bi-encoder), encoder (MLM pretraining), tokenizer.")],
+                                        "retrieval (bi-encoder), attention (clause -> needs-attention "
+                                        "probability), encoder (MLM pretraining), tokenizer.")],
     data: Annotated[Path | None, typer.Option("--data", help="pair: JSONL of {text_a, text_b, label}, a folder of "
                                               "train/dev/test.jsonl or an inconsistency-benchmark folder; retrieval: "
-                                              "scripts/mine_pairs.py output; encoder/tokenizer: a law collection "
+                                              "scripts/mine_pairs.py output; attention: the folder of "
+                                              "scripts/build_attention_data.py (train/dev/test.jsonl); "
+                                              "encoder/tokenizer: a law collection "
                                               "(default --corpus-src).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder the model is saved in (default: a new "
                                              "folder under $NORMCHECK_HOME/models/).")] = None,
     base_model: Annotated[Path | None, typer.Option("--base-model", help="A local HF checkpoint folder (safetensors) "
                                                     "to fine-tune, e.g. from `train encoder`.")] = None,
-    tokenizer: Annotated[Path | None, typer.Option("--tokenizer", help="encoder: a tokenizer folder to use.")] = None,
+    tokenizer: Annotated[Path | None, typer.Option("--tokenizer", help="encoder, attention: a tokenizer folder "
+                                                   "to use.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="tokenizer (and encoder's own): terms, bpe, wordpiece, "
                                              "chars.")] = None,
     vocab_size: Annotated[int | None, typer.Option("--vocab-size", help="tokenizer/encoder vocabulary.")] = None,
@@ -87,6 +93,15 @@ def train_command(
     threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads.")] = None,
     input_format: Annotated[str | None, typer.Option("--input-format", help="pair: diff_marked (differences "
                                                      "wrapped in 〔〕) or plain.")] = None,
+    max_rows: Annotated[int | None, typer.Option("--max-rows", help="attention: every positive training row and "
+                                                 "sampled negatives, this many rows in all.")] = None,
+    positive_weight: Annotated[float | None, typer.Option("--positive-weight", help="attention: loss weight of a "
+                                                          "positive row.")] = None,
+    amended_weight: Annotated[float | None, typer.Option("--amended-weight", help="attention: weight of the amended "
+                                                         "suite's rows.")] = None,
+    blend: Annotated[str | None, typer.Option("--blend", help="attention: features (text logit + rule features, "
+                                              "fitted on dev) or none (the text model alone).")] = None,
+    resamples: Annotated[int | None, typer.Option("--resamples", help="attention: bootstrap resamples.")] = None,
     corpus_src: Annotated[Path | None, typer.Option("--corpus-src", help="Law collection (default "
                                                     "../shared/corpora/lawrefbook).")] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
@@ -111,6 +126,8 @@ def train_command(
         "seed": seed, "threads": threads, "input_format": input_format, "vocab_size": vocab_size,
         "kind" if task == "tokenizer" else "tokenizer_kind": kind,
         "max_texts" if task == "tokenizer" else "max_train_texts": max_texts,
+        "max_train_rows": max_rows, "positive_weight": positive_weight, "amended_weight": amended_weight,
+        "blend": blend, "resamples": resamples,
     }
     try:
         cls = arguments_class(task)

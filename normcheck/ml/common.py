@@ -1,8 +1,9 @@
-"""What every trainer shares: the result record, seeding and the default output folder."""
+"""What every trainer shares: the result record, seeding, the default output folder, padding and batching."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,3 +52,31 @@ def default_out_dir(task: str) -> Path:
 
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%d-%H%M%S")
     return normcheck_home() / "models" / f"{task}-{stamp}"
+
+
+def collate(items: Sequence[dict[str, list[int]]], pad_id: int) -> dict[str, Any]:
+    import torch
+
+    n = max(len(x["input_ids"]) for x in items)
+    ids = torch.full((len(items), n), pad_id, dtype=torch.long)
+    types = torch.zeros((len(items), n), dtype=torch.long)
+    mask = torch.zeros((len(items), n), dtype=torch.long)
+    for r, x in enumerate(items):
+        k = len(x["input_ids"])
+        ids[r, :k] = torch.tensor(x["input_ids"])
+        types[r, :k] = torch.tensor(x["token_type_ids"])
+        mask[r, :k] = 1
+    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
+
+
+def length_batches(n: int, lengths: Sequence[int], size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar length (less padding): sort within chunks of 50 batches."""
+    order = list(range(n))
+    rng.shuffle(order)
+    out: list[list[int]] = []
+    chunk = size * 50
+    for c in range(0, n, chunk):
+        part = sorted(order[c:c + chunk], key=lambda i: lengths[i])
+        out += [part[i:i + size] for i in range(0, len(part), size)]
+    rng.shuffle(out)
+    return out

@@ -9,7 +9,9 @@ on the rules: a model never makes a result fail.
 
 Hooks: :func:`confirm_findings` lets the pair cross-encoder confirm the consistency check's
 restates-with-a-difference decisions (a finding it judges ``consistent`` with P >= ``drop_threshold``
-is dropped; every kept finding records the model's verdict in ``details["pair_model"]``).
+is dropped; every kept finding records the model's verdict in ``details["pair_model"]``); an attention
+model (``normcheck.ml.attention``) scores the clauses in the rank stage (:func:`attention_scores`, called by
+``normcheck.rank.score.score_clauses``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from normcheck.errors import Code
 
 MODELS_ENV = "NORMCHECK_MODELS"
 #: Tasks a model folder may serve in ``check``.
-PLUG_TASKS = ("pair", "retrieval")
+PLUG_TASKS = ("pair", "retrieval", "attention")
 
 
 @dataclass
@@ -34,12 +36,13 @@ class Models:
 
     pair: Any = None  # normcheck.ml.pair.PairClassifier
     retrieval: Any = None  # normcheck.ml.retrieval.BiEncoder
+    attention: Any = None  # normcheck.ml.attention.AttentionModel
     drop_threshold: float = 0.5  # P(consistent) from which the pair model drops a rules finding
     paths: dict[str, str] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
-        return self.pair is not None or self.retrieval is not None
+        return self.pair is not None or self.retrieval is not None or self.attention is not None
 
 
 _CACHE: dict[tuple[str, float], tuple[str, Any]] = {}
@@ -80,6 +83,10 @@ def _load(task: str, path: Path) -> Any:
         from normcheck.ml.pair import PairClassifier
 
         return PairClassifier.load(path)
+    if task == "attention":
+        from normcheck.ml.attention import AttentionModel
+
+        return AttentionModel.load(path)
     from normcheck.ml.retrieval import BiEncoder
 
     return BiEncoder.load(path)
@@ -158,3 +165,19 @@ def confirm_findings(pair: Any, doc: Any, findings: list[Any], *, drop_threshold
         if p.get("consistent", 0.0) >= drop_threshold:
             drop.add(i)
     return [f for i, f in enumerate(findings) if i not in drop]
+
+
+def attention_scores(model: Any, texts: list[str], features: list[dict[str, float]], notes: list[str] | None,
+                     *, batch_size: int = 64) -> list[float] | None:
+    """The attention model's probability per clause, or None (the rules' scores stay) with a W130 note in
+    ``notes`` when it fails at prediction time (a model never makes a result fail)."""
+    try:
+        scores = model.predict(texts, features, batch_size=batch_size)
+        if len(scores) != len(texts) or not all(0.0 <= s <= 1.0 for s in scores):
+            raise ValueError("the model returned scores outside [0, 1] or of the wrong count")
+        return [float(s) for s in scores]
+    except Exception as e:  # any failure -> the rules' scores
+        if notes is not None:
+            why = str(e).splitlines()[0] if str(e) else type(e).__name__
+            notes.append(_note(getattr(model, "path", "attention"), f"attention scoring failed: {why}"))
+        return None

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from normcheck.ml.common import TrainResult, default_out_dir, prepare_run
+from normcheck.ml.common import collate as _collate
+from normcheck.ml.common import length_batches as _batches
 from normcheck.ml.configuration import LABELS, pair_config
 from normcheck.ml.data import PairExample
 from normcheck.ml.marking import INPUT_FORMATS, prepare
@@ -85,34 +87,6 @@ def _encode(tok: Any, pairs: Sequence[PairExample], max_length: int,
               max_length=max_length, padding=False, return_token_type_ids=True, return_attention_mask=False)
     return [{"input_ids": i, "token_type_ids": t} for i, t in zip(enc["input_ids"], enc["token_type_ids"],
                                                                  strict=True)]
-
-
-def _collate(items: Sequence[dict[str, list[int]]], pad_id: int) -> dict[str, Any]:
-    import torch
-
-    n = max(len(x["input_ids"]) for x in items)
-    ids = torch.full((len(items), n), pad_id, dtype=torch.long)
-    types = torch.zeros((len(items), n), dtype=torch.long)
-    mask = torch.zeros((len(items), n), dtype=torch.long)
-    for r, x in enumerate(items):
-        k = len(x["input_ids"])
-        ids[r, :k] = torch.tensor(x["input_ids"])
-        types[r, :k] = torch.tensor(x["token_type_ids"])
-        mask[r, :k] = 1
-    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
-
-
-def _batches(n: int, lengths: Sequence[int], size: int, rng: random.Random) -> list[list[int]]:
-    """Shuffled batches of similar length (less padding): sort within chunks of 50 batches."""
-    order = list(range(n))
-    rng.shuffle(order)
-    out: list[list[int]] = []
-    chunk = size * 50
-    for c in range(0, n, chunk):
-        part = sorted(order[c:c + chunk], key=lambda i: lengths[i])
-        out += [part[i:i + size] for i in range(0, len(part), size)]
-    rng.shuffle(out)
-    return out
 
 
 def predict_proba(model: Any, tok: Any, pairs: Sequence[tuple[str, str]], *, batch_size: int = 128,
@@ -286,7 +260,7 @@ def model_card(args: PairTrainingArguments, result: TrainResult, extra: str = ""
 
 
 #: Tasks ``normcheck train`` knows.
-TASKS = ("pair", "retrieval", "encoder", "tokenizer")
+TASKS = ("pair", "retrieval", "attention", "encoder", "tokenizer")
 
 
 def arguments_class(task: str) -> type:
@@ -297,6 +271,10 @@ def arguments_class(task: str) -> type:
         from normcheck.ml.retrieval import RetrievalTrainingArguments
 
         return RetrievalTrainingArguments
+    if task == "attention":
+        from normcheck.ml.attention import AttentionTrainingArguments
+
+        return AttentionTrainingArguments
     if task == "encoder":
         from normcheck.ml.pretraining import EncoderTrainingArguments
 
@@ -313,8 +291,9 @@ def train(task: str, data: str | Path | None, args: Any, *, corpus_src: str | Pa
     """``normcheck train TASK --data DATASET``: load the data and train.
 
     ``pair``: pairs (:func:`normcheck.ml.data.load_pairs`); ``retrieval``: mined pairs
-    (``scripts/mine_pairs.py``); ``encoder`` and ``tokenizer``: corpus text (``data`` or ``corpus_src``, a
-    law collection). Unknown task -> ValueError listing the tasks; bad data -> NormcheckError."""
+    (``scripts/mine_pairs.py``); ``attention``: clause rows (``scripts/build_attention_data.py``,
+    :func:`normcheck.ml.attention.load_attention_rows`); ``encoder`` and ``tokenizer``: corpus text (``data``
+    or ``corpus_src``, a law collection). Unknown task -> ValueError listing the tasks; bad data -> NormcheckError."""
     from normcheck.ml import require_ml
 
     if task not in TASKS:
@@ -347,6 +326,13 @@ def train(task: str, data: str | Path | None, args: Any, *, corpus_src: str | Pa
         if progress:
             progress("pairs: " + ", ".join(f"{s} {len(v)}" for s, v in rsplits.items()))
         return train_retrieval(args, rsplits, progress=progress)
+    if task == "attention":
+        from normcheck.ml.attention import load_attention_rows, train_attention
+
+        asplits = load_attention_rows(data)
+        if progress:
+            progress("rows: " + ", ".join(f"{s} {len(v)}" for s, v in asplits.items()))
+        return train_attention(args, asplits, progress=progress)
     from normcheck.ml.data import load_pairs
 
     splits = load_pairs(data, corpus_src=corpus_src)

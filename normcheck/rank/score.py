@@ -194,6 +194,25 @@ def raw_score(text: str, findings: Sequence[Finding], params: RankParams | None 
     return 1.0 - keep
 
 
+def attention_features(text: str, findings: Sequence[Finding], params: RankParams | None = None) -> dict[str, float]:
+    """What a learned attention model (``normcheck.ml.attention``) may blend with its text probability: the
+    clause's rule scores (``score`` calibrated, ``raw``, ``rules`` = findings alone, ``prior``), the number
+    of findings (``n_findings``, capped at 5, over 5), the largest ``w_sev * confidence`` per finding type
+    (``type:<type>``) and the keyword features present (``kw:<name>``, 1.0)."""
+    p = params or load_params()
+    keep = 1.0
+    per_type: dict[str, float] = {}
+    for f in findings:
+        t = finding_term(f, p)
+        keep *= 1.0 - t
+        key = f"type:{f.type.value}"
+        per_type[key] = max(per_type.get(key, 0.0), t)
+    raw = raw_score(text, findings, p)
+    return {"score": calibrate(raw, p.knots), "raw": raw, "rules": 1.0 - keep, "prior": prior(text, p),
+            "n_findings": min(len(findings), 5) / 5.0, **per_type,
+            **{f"kw:{name}": 1.0 for name in clause_features(text, p)}}
+
+
 def raw_scores(clauses: Sequence[ClauseResult], findings: Sequence[Finding],
                params: RankParams | None = None) -> list[float]:
     """The uncalibrated score of each clause of a result (``clause.text`` gives the prior), before
@@ -203,8 +222,13 @@ def raw_scores(clauses: Sequence[ClauseResult], findings: Sequence[Finding],
     return [raw_score(c.text, [findings[k] for k in ks], p) for c, ks in zip(clauses, per, strict=True)]
 
 
-def score_clauses(doc: Document, findings: list[Finding], params: RankParams | None = None) -> list[ClauseResult]:
-    """Every finest clause of ``doc`` with its attention ``score`` in [0, 1] and ``rank`` (1 = first)."""
+def score_clauses(doc: Document, findings: list[Finding], params: RankParams | None = None, *,
+                  attention: Any = None, notes: list[str] | None = None) -> list[ClauseResult]:
+    """Every finest clause of ``doc`` with its attention ``score`` in [0, 1] and ``rank`` (1 = first).
+
+    ``attention``: a learned attention model (``normcheck.ml.attention.AttentionModel``, plugged in with
+    ``models=``); its probability from the clause text and :func:`attention_features` replaces the rules'
+    score. If it fails, the rules' scores stay and a W130 note goes to ``notes``."""
     p = params or load_params()
     pairs = doc.clause_units()
     leaves = [n for n, _ in pairs]
@@ -219,6 +243,14 @@ def score_clauses(doc: Document, findings: list[Finding], params: RankParams | N
             text=text, start=node.start, end=node.end, score=calibrate(raw_score(text, fs, p), p.knots),
             subitem=nums["subitem"], article_suffix=int(nums["article_suffix"] or 0), findings=ks,
         ))
+    if attention is not None and out:
+        from normcheck.ml.plug import attention_scores
+
+        feats = [attention_features(c.text, [findings[k] for k in ks], p) for c, ks in zip(out, per, strict=True)]
+        learned = attention_scores(attention, [c.text for c in out], feats, notes)
+        if learned is not None:
+            for c, s in zip(out, learned, strict=True):
+                c.score = s
     assign_ranks(out)
     return out
 
