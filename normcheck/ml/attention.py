@@ -420,11 +420,20 @@ def beats_rules(comp: Mapping[str, Any]) -> bool:
     """Whether the model beats the rules: its pooled test AUPR above both baselines' with the paired bootstrap's
     95% interval of the difference above 0 — on all pooled clauses and, where the rows mark them, without the
     planted documents' generic articles too (a text model learns to rank those boilerplate articles last and
-    so breaks the rules' ties in the planted suites; real regulations have few of them)."""
+    so breaks the rules' ties in the planted suites; real regulations have few of them) — and no suite where it
+    is significantly worse than the calibrated rule score (:func:`worse_suites`)."""
     test = comp.get("test", {})
     groups = [g for g in ("pooled", NO_TEMPLATE) if g in test] or ["pooled"]
-    return all(b in (test.get(g) or {}).get("paired", {}) and test[g]["paired"][b]["lo"] > 0
-               for g in groups for b in BASELINES)
+    pooled_wins = all(b in (test.get(g) or {}).get("paired", {}) and test[g]["paired"][b]["lo"] > 0
+                      for g in groups for b in BASELINES)
+    return pooled_wins and not worse_suites(comp)
+
+
+def worse_suites(comp: Mapping[str, Any]) -> list[str]:
+    """The test groups (suites, with and without template articles) where the model is worse than the calibrated
+    rule score with the paired bootstrap's 95% interval of the difference below 0."""
+    return [g for g, c in comp.get("test", {}).items() if not g.startswith("pooled")
+            and (d := (c.get("paired") or {}).get("score")) and d["hi"] < 0]
 
 
 def train_attention(args: AttentionTrainingArguments, splits: dict[str, list[AttentionRow]], *,
@@ -619,11 +628,10 @@ def attention_card(args: AttentionTrainingArguments, result: AttentionResult, no
         f"- command: `{args.command or 'normcheck train attention --data ROWS --out DIR'}`",
         "- weights: safetensors only; load with `normcheck.ml.attention.AttentionModel.load(path)` (offline); in "
         "`check`: `--model-dir DIR` / `models=DIR` (the rank stage then scores clauses with it)",
-        f"- **beats the rules: {'yes' if on else 'no'}** — "
-        + ("its pooled test AUPR is above both rules-only baselines with the paired bootstrap's 95% interval of "
-           "the difference above 0, with and without the planted documents' generic articles."
-           if on else "its pooled test AUPR is not above both rules-only baselines with the paired bootstrap's "
-           "95% interval of the difference above 0 (with and without the planted documents' generic articles)."),
+        f"- **beats the rules: {'yes' if on else 'no'}** — the rule: the pooled test AUPR above both rules-only "
+        "baselines with the paired bootstrap's 95% interval of the difference above 0, with and without the planted "
+        "documents' generic articles, and no suite significantly worse than the calibrated rule score"
+        + (f" (significantly worse on: {', '.join(worse)})" if (worse := worse_suites(result.comparison)) else ""),
         "- **in `check`: off by default**, opt-in with `--model-dir DIR` / `models=DIR` / `NORMCHECK_MODELS`"
         + ("" if on else " (it does not beat the rules)"),
         "",
