@@ -153,35 +153,43 @@ class LazyEntries(Sequence[Entry]):
             i += len(self)
         e = self._made.get(i)
         if e is None:
-            law_id, version = self._versions[int(self._version[i])]
-            art = self._corpus.article(law_id, version, int(self._number[i]), int(self._suffix[i]))
-            lv = self._law_version(int(self._version[i]))
-            if art is None or lv is None:
-                from normcheck.errors import Code, CorpusError
+            self._fill(int(self._version[i]))  # the hit's whole version: one query, not one per hit
+            e = self._made.get(i)
+        if e is None:
+            from normcheck.errors import Code, CorpusError
 
-                raise CorpusError(Code.CORPUS_CORRUPT, f"the retrieval cache does not match the corpus index "
-                                  f"({law_id} {version} article {int(self._number[i])}); delete it to rebuild it",
-                                  str(self._source) if self._source else None)
-            e = self._made[i] = Entry(self._laws[law_id], lv, art)
+            law_id, version = self._versions[int(self._version[i])]
+            raise CorpusError(Code.CORPUS_CORRUPT, f"the retrieval cache does not match the corpus index "
+                              f"({law_id} {version} article {int(self._number[i])}); delete it to rebuild it",
+                              str(self._source) if self._source else None)
         return e
 
-    def __iter__(self) -> Iterator[Entry]:
-        current, arts = -1, {}
-        for i in range(len(self)):
-            e = self._made.get(i)
-            if e is None:
-                v = int(self._version[i])
-                if v != current:
-                    law_id, version = self._versions[v]
-                    current, arts = v, {(a.number, a.suffix): a for a in self._corpus.articles(law_id, version)}
+    def _fill(self, v: int) -> None:
+        """Build the entries of version ``v`` (an index into the version list) from one query."""
+        law_id, version = self._versions[v]
+        lv = self._law_version(v)
+        if lv is None:
+            return
+        arts = {(a.number, a.suffix): a for a in self._corpus.articles(law_id, version)}
+        law = self._laws[law_id]
+        for i in self._positions()[v].tolist():
+            if i not in self._made:
                 art = arts.get((int(self._number[i]), int(self._suffix[i])))
-                if art is None:
-                    yield self[i]  # raises the mismatch
-                    continue
-                lv = self._law_version(v)
-                assert lv is not None
-                e = self._made[i] = Entry(self._laws[self._versions[v][0]], lv, art)
-            yield e
+                if art is not None:
+                    self._made[i] = Entry(law, lv, art)
+
+    def _positions(self) -> list[np.ndarray]:
+        """The entries of each version, by version index (computed once)."""
+        m = getattr(self, "_pos", None)
+        if m is None:
+            order = np.argsort(self._version, kind="stable")
+            counts = np.bincount(self._version, minlength=len(self._versions))
+            m = self._pos = np.split(order, np.cumsum(counts)[:-1]) if len(counts) else []
+        return m
+
+    def __iter__(self) -> Iterator[Entry]:
+        for i in range(len(self)):
+            yield self[i]
 
     def _law_version(self, v: int) -> LawVersion | None:
         lv = self._law_versions.get(v)
@@ -210,10 +218,7 @@ class LazyEntries(Sequence[Entry]):
 
     def by_version(self) -> dict[tuple[str, str], np.ndarray]:
         """The positions of each version's entries."""
-        order = np.argsort(self._version, kind="stable")
-        counts = np.bincount(self._version, minlength=len(self._versions))
-        parts = np.split(order, np.cumsum(counts)[:-1]) if len(counts) else []
-        return {self._versions[k]: part.astype(np.int64) for k, part in enumerate(parts) if len(part)}
+        return {self._versions[k]: part.astype(np.int64) for k, part in enumerate(self._positions()) if len(part)}
 
 
 def _entry_table(entries: Sequence[Entry]) -> dict[str, np.ndarray]:
