@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sys
 import time
@@ -20,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DLC = ROOT.parent / "shared" / "corpora" / "lawrefbook" / "DLC"
+#: the DLC regulations (``NORMCHECK_BENCH_CORPUS``, as for bench.py, when run from a worktree elsewhere)
+DLC = Path(os.environ.get("NORMCHECK_BENCH_CORPUS") or ROOT.parent / "shared" / "corpora" / "lawrefbook") / "DLC"
 AS_OF = "2026-11-28"
 
 
