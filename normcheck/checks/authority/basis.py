@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from normcheck.knowledge.legality import SUMMARY_MARK, BasisSearch, Ref, legality
 from normcheck.text.numerals import int_to_cn
 from normcheck.types.findings import Evidence
@@ -27,6 +29,12 @@ from normcheck.types.law import Level
 _PUNCT = re.compile(r"[\s，。；：、,.;:！？!?（）()《》〈〉“”\"'‘’【】\[\]—\-…·\d]")
 #: How many law names ``searched`` lists (the candidates examined, best first).
 SEARCHED_NAMES = 8
+#: A date after every version: the superior laws of a kind whatever their first version in the corpus.
+_FAR = "9999-12-31"
+_MEASURE_MASKS: dict[tuple[int, int, str], np.ndarray] = {}
+_ENACTED: dict[tuple[int, str], str | None] = {}
+_GAP_INDEX: dict[tuple[int, str, str, str], Any] = {}
+_CACHE_MAX = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +50,30 @@ class Basis:
     searched: list[str] = field(default_factory=list)
     scope: int = 0
     note: str = ""
+    later_version: bool = False  # the corpus lacks the version in force then; the basis is its next version
 
     @property
     def found(self) -> bool:
         return self.evidence is not None
 
+    @property
+    def cite(self) -> str:
+        """``law`` + ``article`` of the basis found, with the version when it is a later one."""
+        if self.evidence is None:
+            return ""
+        out = f"{self.evidence.law}{self.evidence.article}"
+        if self.later_version:
+            out += f"（语料库未收录当时施行的版本，据{self.evidence.version}版本）"
+        return out
+
     def details(self) -> dict[str, Any]:
         """What goes into a finding's ``details``."""
         if self.evidence is not None:
-            return {"superior_basis": {"law": self.evidence.law, "version": self.evidence.version,
-                                       "article": self.evidence.article, "shared": round(self.shared, 3),
-                                       "score": round(self.score, 3)}}
+            sup = {"law": self.evidence.law, "version": self.evidence.version, "article": self.evidence.article,
+                   "shared": round(self.shared, 3), "score": round(self.score, 3)}
+            if self.later_version:
+                sup["later_version"] = True
+            return {"superior_basis": sup}
         out: dict[str, Any] = {"searched": list(self.searched), "searched_scope": self.scope}
         if self.note:
             out["searched_note"] = self.note
@@ -108,8 +129,52 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
         ctx.cache[key] = out
         return out
     subject = measure.sub("|", clause)  # the measure's own words do not count as the same subject
-    best = None
     searched: list[str] = []
+    best = _best(cands, measure, subject, search, searched)
+    later = False
+    try:  # a weak first answer does not hide a closer article found by the two narrower searches
+        if best is None or best[1] < search.strong_shared:  # the articles that provide for the measure, ranked
+            # for the clause (a wordy clause's retrieval may rank other articles first)
+            mask = _measure_mask(index, measure)
+            if mask.any():
+                got = _best(align(clause, index, limit=search.candidates, prior=prior, mask=mask), measure,
+                            subject, search, searched)
+                if got is not None and (best is None or got[1] > best[1]):
+                    best = got
+        if best is None or best[1] < search.strong_shared:  # superior laws in force then whose version of that
+            # date the corpus lacks: their earliest later version
+            gap = _gap_index(corpus, kind, ctx.region, ctx.as_of)
+            if gap is not None:
+                mask = _measure_mask(gap, measure)
+                if mask.any():
+                    got = _best(align(clause, gap, limit=search.candidates, mask=mask), measure, subject,
+                                search, searched)
+                    if got is not None and (best is None or got[1] > best[1]):
+                        best, later = got, True
+    except Exception:  # the extra searches are best effort: the first one's answer stands
+        pass
+    if best is None:
+        out = Basis(searched=searched[:SEARCHED_NAMES], scope=scope)
+    else:
+        al, share = best
+        para = al.article.text
+        for p in getattr(al.article, "paragraphs", ()) or ():
+            if measure.search(p) and shared_share(subject, p, search.generic) >= share - 0.1:
+                para = p
+                break
+        ev = Evidence(law=al.law.name, version=al.version.version, article=_label(al.article), text=para)
+        # a later version's article lowers the alarm but never drops it: the text then may have differed
+        out = Basis(evidence=ev, strong=share >= search.strong_shared and not later, shared=share, score=al.score,
+                    searched=searched[:SEARCHED_NAMES], scope=scope, later_version=later)
+    ctx.cache[key] = out
+    return out
+
+
+def _best(cands: list[Any], measure: re.Pattern[str], subject: str, search: BasisSearch,
+          searched: list[str]) -> tuple[Any, float] | None:
+    """The candidate that provides for the measure and shares most of the clause's subject (``searched`` collects
+    the law names examined)."""
+    best = None
     for al in cands:
         if al.law.name not in searched:
             searched.append(al.law.name)
@@ -123,19 +188,77 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
             continue
         if best is None or share > best[1]:
             best = (al, share)
-    if best is None:
-        out = Basis(searched=searched[:SEARCHED_NAMES], scope=scope)
-    else:
-        al, share = best
-        para = al.article.text
-        for p in getattr(al.article, "paragraphs", ()) or ():
-            if measure.search(p) and shared_share(subject, p, search.generic) >= share - 0.1:
-                para = p
-                break
-        ev = Evidence(law=al.law.name, version=al.version.version, article=_label(al.article), text=para)
-        out = Basis(evidence=ev, strong=share >= search.strong_shared, shared=share, score=al.score,
-                    searched=searched[:SEARCHED_NAMES], scope=scope)
-    ctx.cache[key] = out
+    return best
+
+
+def _measure_mask(index: Any, measure: re.Pattern[str]) -> np.ndarray:
+    """Entries of the retrieval index whose article contains the measure's words (cached per entry list)."""
+    key = (id(index.entries), len(index.entries), measure.pattern)
+    got = _MEASURE_MASKS.get(key)
+    if got is None:
+        got = np.fromiter((bool(measure.search(e.article.text)) for e in index.entries), dtype=bool,
+                          count=len(index.entries))
+        if len(_MEASURE_MASKS) >= _CACHE_MAX:
+            _MEASURE_MASKS.pop(next(iter(_MEASURE_MASKS)))
+        _MEASURE_MASKS[key] = got
+    return got
+
+
+def enacted_on(corpus: Any, law_id: str, version: Any) -> str | None:
+    """The first date of a law's history (通过/公布…) from the preamble of one of its version files: the law
+    existed from then on even where the corpus holds only later versions. None when unknown."""
+    key = (id(corpus), law_id)
+    if key in _ENACTED:
+        return _ENACTED[key]
+    out = None
+    try:
+        from pathlib import Path
+
+        from normcheck.structure.meta import dated_events
+
+        arts = corpus.articles(law_id, version.version)
+        where = corpus.article_offsets(law_id, version.version, arts[0].number, arts[0].suffix) if arts else None
+        if where is not None:
+            path, start, _end = where
+            with Path(path).open(encoding="utf-8", errors="replace") as fh:
+                head = fh.read(max(0, min(int(start), 4000)))
+            dates = [iso for _ev, iso, _off in dated_events(head)]
+            out = min(dates) if dates else None
+    except Exception:  # an unreadable source: the law's age is unknown
+        out = None
+    _ENACTED[key] = out
+    return out
+
+
+def _gap_index(corpus: Any, kind: Level, region: str | None, as_of: str) -> Any:
+    """The retrieval index restricted to the earliest corpus version of each superior law that existed on
+    ``as_of`` (by its history) but has no corpus version in force then; None when there is none."""
+    key = (id(corpus), kind.value, region or "", as_of)
+    if key in _GAP_INDEX:
+        return _GAP_INDEX[key]
+    out = None
+    if hasattr(corpus, "laws"):
+        from normcheck.checks.consistency.retrieve import corpus_index
+
+        full, by_version = corpus_index(corpus)
+        mask = np.zeros(len(full.entries), dtype=bool)
+        for law in corpus.superior_laws(kind, region, _FAR):
+            if law.level in (Level.CONSTITUTION, Level.OTHER) or corpus.version_in_force(law.id, as_of) is not None:
+                continue
+            versions = corpus.versions(law.id)
+            if not versions or versions[0].version <= as_of:
+                continue  # its corpus versions had ended by then: repealed or replaced, not a gap
+            enacted = enacted_on(corpus, law.id, versions[0])
+            if enacted is None or enacted > as_of:
+                continue
+            rows = by_version.get((law.id, versions[0].version))
+            if rows is not None:
+                mask[rows] = True
+        if mask.any():
+            out = full.view(mask)
+    if len(_GAP_INDEX) >= _CACHE_MAX:
+        _GAP_INDEX.pop(next(iter(_GAP_INDEX)))
+    _GAP_INDEX[key] = out
     return out
 
 

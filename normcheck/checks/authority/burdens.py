@@ -187,7 +187,7 @@ def _finding_for(ctx: CheckContext, kind: Level, node: Node, offset: int, text: 
             sev = _LOWER[sev]
             conf *= BASIS_FACTOR
             ev = found.evidence
-            message += f"；上位法依据：{ev.law}{ev.article}（请核对是否覆盖本条的对象和条件）"
+            message += f"；上位法依据：{found.cite}（请核对是否覆盖本条的对象和条件）"
             basis_ev.append(ev)
         elif found.searched:
             message += f"；已检索上位法（{'、'.join(found.searched[:3])}等{found.scope}部）未见依据"

@@ -244,7 +244,7 @@ def check_authority(ctx: CheckContext, tables: AuthorityTables | None = None) ->
             details.update(sup.details())
             if sup.evidence is not None:
                 severity, conf = _LOWER[severity], conf * 0.5
-                message += f"；上位法依据：{sup.evidence.law}{sup.evidence.article}"
+                message += f"；上位法依据：{sup.cite}"
                 lead = [sup.evidence]
         findings.append(Finding(
             type=FAMILY_TYPE[hit.rule.act], clause=_label(hit.node) or None, start=start, end=end,
