@@ -35,13 +35,14 @@ def sample(n: int, seed: int = SEED) -> list[Path]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=SEED, help="sample seed (13: the 2026-12-02 judged sample)")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--corpus", default="/tmp/nchome/corpus.sqlite")
     args = ap.parse_args()
     from normcheck import check
 
     rows, clauses, seconds, n_find = [], 0, 0.0, 0
-    for p in sample(args.n):
+    for p in sample(args.n, args.seed):
         date = re.search(r"\((\d{4}-\d{2}-\d{2})\)", p.name).group(1)  # type: ignore[union-attr]
         region = p.parts[len(DLC.parts)].removesuffix("地方法规")
         check(str(p), as_of=date, region=region, corpus=args.corpus, checks=["references"])  # warm caches
@@ -64,7 +65,8 @@ def main() -> int:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["document"])
         w.writeheader()
         w.writerows(rows)
-    print(json.dumps({"documents": args.n, "clauses": clauses, "findings": n_find, "high_medium": len(rows),
+    print(json.dumps({"documents": args.n, "seed": args.seed, "clauses": clauses, "findings": n_find,
+                      "high_medium": len(rows),
                       "consistency_s": round(seconds, 2), "ms_per_clause": round(1000 * seconds / max(clauses, 1), 3)},
                      ensure_ascii=False))
     return 0

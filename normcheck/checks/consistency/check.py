@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from normcheck.checks import CheckContext, register
-from normcheck.checks.consistency.compare import Difference, compare
+from normcheck.checks.consistency.compare import Difference, DiffKind, compare, fine_ranges, quantities
 from normcheck.checks.consistency.retrieve import (
     Alignment,
     SuperiorIndex,
@@ -28,6 +28,7 @@ from normcheck.checks.consistency.retrieve import (
     topic_overlap,
     with_coverage,
 )
+from normcheck.checks.consistency.sentences import same_conduct
 from normcheck.knowledge import comparison, confidence
 from normcheck.knowledge.tables import alignment_model
 from normcheck.types.document import Document, Node
@@ -61,6 +62,49 @@ def _clause_body(doc: Document, node: Node) -> tuple[str, int]:
     m = _LABEL_RE.match(text)
     cut = m.end() if m else 0
     return text[cut:], node.start + cut
+
+
+#: A near-verbatim copy of a law on another subject that the document does not name is compared only
+#: from this coverage on (procedural wording shared by many laws: 复议、起诉期限, 责令改正).
+MIN_COVERAGE_OFF_TOPIC = 0.9
+#: Conduct overlap below which a penalty clause and a superior penalty provision punish different acts.
+MIN_CONDUCT = 0.3
+_PENALTY_KINDS = frozenset({DiffKind.FINE_RANGE, DiffKind.PENALTY_TYPE, DiffKind.PENALTY_DROPPED})
+
+
+def _stated_elsewhere(d: Difference, body: str, others: list[Alignment]) -> bool:
+    """Whether the clause's side of a number or fine difference is what another candidate provision
+    (one the clause plausibly restates) says."""
+    if d.clause_span is None or d.kind not in (DiffKind.NUMBER, DiffKind.FINE_RANGE) or not others:
+        return False
+    s, e = d.clause_span
+    if d.kind == DiffKind.FINE_RANGE:
+        mine = [(f.lo, f.hi) for f in fine_ranges(body) if (f.start <= s and e <= f.end + 1) or s <= f.start < e]
+        return bool(mine) and any((f.lo, f.hi) in mine for x in others for f in fine_ranges(x.article.text))
+    mine_q = [(q.category, q.base) for q in quantities(body) if q.start == s]
+    return bool(mine_q) and any((q.category, q.base) in mine_q for x in others for q in quantities(x.article.text))
+
+
+def _lead_id(clause_id: str | None) -> str:
+    """第二条第一款第（三）项 -> 第二条第一款 (the clause an item belongs to)."""
+    return re.sub(r"第[（(][一二三四五六七八九十]+[）)]项$", "", clause_id or "")
+
+
+def near_copy_of(al: Alignment, body: str) -> bool:
+    """A near-verbatim copy of the provision, whatever its law."""
+    return al.coverage >= MIN_COVERAGE_ANY_LAW
+
+
+def _items_after(clauses: list[Node], k: int) -> list[Node]:
+    """The items (第（一）项…) that follow clause ``k`` and belong to it."""
+    head = clauses[k].id or ""
+    out = []
+    for node in clauses[k + 1:]:
+        nid = node.id or ""
+        if not head or not nid.startswith(head + "第（") or nid.count("项") != head.count("项") + 1:
+            break
+        out.append(node)
+    return out
 
 
 def _cited_articles(doc: Document, citations: Sequence[Any], resolutions: Sequence[Any]
@@ -156,19 +200,26 @@ def alignment_probability(features: dict[str, float]) -> float:
 #: A paraphrase (not a near-copy) of a law whose name does not share the document's topic is compared
 #: from this alignment probability on (the DLC hand check: wrong-law alignments below it).
 PARAPHRASE_REPORT = 0.6
+#: The alignment probability from which a provision of a law the document names (its 立法依据) is
+#: compared: the document says which law it implements, so less lexical evidence is needed.
+NAMED_THRESHOLD = 0.2
 #: Difference kinds reported on a paraphrase (a pair the hand gate of issue 6 would not pass).
 _PARAPHRASE_KINDS = frozenset({"number", "fine_range", "modality", "list"})
+_PURPOSE = comparison().patterns["purpose_clause"]
 _NATIONAL = comparison().patterns["national_organ"]
 _LOCAL = comparison().patterns["local_organ"]
 _DELEGATION = {name: comparison().patterns[f"delegation_{name}"] for name in ("regulation", "rule", "local")}
 _REGULATIONS = (Level.LOCAL_REGULATION, Level.MUNICIPAL_REGULATION, Level.AUTONOMOUS_REGULATION)
 
 
-def other_body(body: str, superior: str, law_name: str = "") -> bool:
+def other_body(body: str, superior: str, law_name: str = "", title: str = "") -> bool:
     """The superior provision binds a national organ (国务院, 全国人大常委会, a 法律案) and the clause a local
-    one doing the same kind of thing (市人民政府, 市人大常委会, a 地方性法规案): different bodies, no conflict."""
+    one doing the same kind of thing (市人民政府, 市人大常委会, a 地方性法规案): different bodies, no conflict.
+    The local organ may be named by the document's title only (广东省人民代表大会议事规则: 大会主席团)."""
     national = bool(_NATIONAL.search(superior)) or bool(_NATIONAL.search(law_name))
-    return national and not _NATIONAL.search(body) and bool(_LOCAL.search(body))
+    return national and not _NATIONAL.search(body) and (bool(_LOCAL.search(body)) or
+                                                        (bool(_NATIONAL.search(law_name)) and
+                                                         bool(_LOCAL.search(title))))
 
 
 def delegation(article_text: str, kind: Level | None) -> str | None:
@@ -272,47 +323,106 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
 
             resolutions = resolve_citations(citations, doc, corpus, as_of=as_of, region=region, kind=kind)
         cited = _cited_articles(doc, citations, resolutions)
+    # laws the document itself names (its 立法依据 in 第一条, citations anywhere): a paraphrase of one of
+    # them is on the document's subject whatever its title says
+    named_laws = {res.law.id for res in (resolutions or []) if res is not None and res.law is not None}
     prior = index.law_prior(doc.meta.title) if doc.meta.title else None
     title = doc.meta.title
     todo: list[tuple[Node, str, int, list[tuple[Law, LawVersion, Article]]]] = []
-    for node in doc.clauses():
+    items_of: dict[int, list[Node]] = {}  # position in todo of a lead-in with its items -> the items
+    clauses = doc.clauses()
+    for k, node in enumerate(clauses):
         body, offset = _clause_body(doc, node)
-        if len(clean(body)) < MIN_CLAUSE_CHARS:
-            continue
         art = doc.article_of(node)
-        todo.append((node, body, offset, cited.get(art.id, []) if art is not None else []))
+        cites = cited.get(art.id, []) if art is not None else []
+        items = _items_after(clauses, k)
+        if items:
+            # a lead-in with its items (有下列情形之一的：（一）…（二）…) is compared as one text, the way the
+            # superior article reads; each item is still compared on its own below
+            body = doc.original[offset:items[-1].end]
+            items_of[len(todo)] = items
+        if len(clean(body)) < MIN_CLAUSE_CHARS or _PURPOSE.match(body):
+            continue  # too short to align, or the purpose-and-basis clause (为了…，根据…，制定本条例)
+        todo.append((node, body, offset, cites))
     threshold = alignment_model().threshold
     out: list[Finding] = []
     aligned = align_many([t[1] for t in todo], index, cited=[t[3] for t in todo], limit=CANDIDATES, prior=prior,
                          mask=mask)
-    for (node, body, offset, _), als in zip(todo, aligned, strict=True):
+    lead_law: dict[str, str] = {}  # lead-in clause id -> the law its text with its items aligned to
+    for pos, ((node, body, offset, _), als) in enumerate(zip(todo, aligned, strict=True)):
         best: tuple[float, Alignment] | None = None
         scores = [x.score for x in als if x.source != "citation"]
+        scored: list[tuple[float, Alignment]] = []
         for al in als:
             if al.source != "citation":
                 al = with_coverage(al, body)
             others = [sc for sc in scores if sc != al.score] or [0.0]
             p = alignment_probability(alignment_features(al, body, title, max(others)))
+            scored.append((p, al))
             if best is None or p > best[0]:
                 best = (p, al)
-        if best is None or best[0] < threshold:
+        if best is None or best[0] < (NAMED_THRESHOLD if best[1].law.id in named_laws else threshold):
             continue
         p, al = best
-        if other_body(body, al.superior_text, al.law.name) or delegation(al.article.text, kind) is not None:
+        if pos in items_of:
+            lead_law[node.id or ""] = al.law.id
+        elif not near_copy_of(al, body) and lead_law.get(_lead_id(node.id), al.law.id) != al.law.id:
+            continue  # an item paraphrasing another law than its lead-in's with its items: a chance match
+        if other_body(body, al.superior_text, al.law.name, title) or delegation(al.article.text, kind) is not None:
             continue  # another body's rule, or room the superior leaves to lower law: no finding
         near_copy = _clearly_aligned(al, body, title)
+        named = al.law.id in named_laws
+        if near_copy and al.coverage < MIN_COVERAGE_OFF_TOPIC and not named \
+                and topic_overlap(title, al.law.name) < MIN_TOPIC:
+            continue  # shared procedural wording (复议、起诉期限) with a law on another subject
         diffs = [d for d in compare(body, al.superior_text, paraphrase=True, article_text=al.article.text,
                                     near_copy=near_copy) if not d.benign]
-        if diffs and not near_copy and p < PARAPHRASE_REPORT and topic_overlap(title, al.law.name) < MIN_TOPIC:
+        if diffs and same_conduct(body, al.superior_text, al.article.text, min_overlap=MIN_CONDUCT) is False:
+            # a penalty for other conduct (修缮民居 against 损坏历史建筑): its amounts and types say nothing
+            diffs = [d for d in diffs if d.kind not in _PENALTY_KINDS]
+        if diffs:
+            # a value another plausible provision states (道路运输条例 第六十六条 beside 第六十三条): the
+            # clause restates that one
+            alts = [x for q, x in scored if x is not al and q >= threshold]
+            diffs = [d for d in diffs if not _stated_elsewhere(d, body, alts)]
+        if diffs and not near_copy and p < PARAPHRASE_REPORT and topic_overlap(title, al.law.name) < MIN_TOPIC \
+                and al.law.id not in named_laws:
             continue  # a paraphrase of a law on another subject than the document's, not clearly aligned
         if diffs and not near_copy:
             # a paraphrase, not a near-copy: only differences that stand on their own counterparts (a
             # number, a fine for the same conduct, a modal verb governing the same act, a list length);
             # an added condition, a dropped exception or a penalty type needs a near-verbatim pair
             diffs = [d for d in diffs if d.kind.value in _PARAPHRASE_KINDS]
-        if diffs:
+        if not diffs:
+            continue
+        lead_items = items_of.get(pos)
+        if lead_items:
+            # lead-in and items: item counts differ lawfully (local texts add and leave out items)
+            diffs = [d for d in diffs if not (d.kind == DiffKind.LIST and d.clause_span is None)]
+            if not diffs:
+                continue
+        if not lead_items:
             out.append(_finding(doc, node, body, offset, al, diffs, p))
-    return out
+            continue
+        # the lead-in with its items: each difference on the item it lies in
+        groups: dict[str, tuple[Node, list[Difference]]] = {}
+        for d in diffs:
+            at = offset + d.clause_span[0] if d.clause_span else node.start
+            host = next((it for it in lead_items if it.start <= at < it.end), node)
+            groups.setdefault(host.id or "", (host, []))[1].append(d)
+        for host, ds in groups.values():
+            out.append(_finding(doc, host, body, offset, al, ds, p))
+    # one finding per clause, superior article and difference (an item compared alone and with its lead-in)
+    seen: set[tuple[str | None, str, str, str, str]] = set()
+    uniq: list[Finding] = []
+    for f in out:
+        sup = f.details["superior"]
+        keys = {(f.clause, f"{sup['law_id']}{sup['article']}", d["kind"], d["clause_value"], d["superior_value"])
+                for d in f.details["differences"]}
+        if not keys <= seen:
+            seen |= keys
+            uniq.append(f)
+    return uniq
 
 
 @register("consistency")

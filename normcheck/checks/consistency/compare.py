@@ -140,6 +140,9 @@ def _parse_num(s: str) -> float | None:
         return None
 
 
+_RANGE_TOP_RE = re.compile(rf"[\d{_CN_NUM}]+(?:{_UNIT})?(?:至|到|-|～|~)$")
+
+
 def quantities(text: str) -> list[Quantity]:
     """Numbers with units in ``text`` (dates like 2021年7月1日 are skipped)."""
     out: list[Quantity] = []
@@ -165,6 +168,8 @@ def quantities(text: str) -> list[Quantity]:
             bound = _BOUND_CANON[ma.group(1)]
         elif mb:
             bound = _BOUND_CANON[mb.group(1)]
+        elif _RANGE_TOP_RE.search(text[max(0, s - 8):s]):
+            bound = "le"  # the top of a range 三至九名, 二至三人: a cap
         out.append(Quantity(s, e, m.group(0), value, unit, category, value * factor, bound))
     return out
 
@@ -439,12 +444,14 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
         if p.category != q.category or not _context_agrees(a, (q.start, q.end), b, (p.start, p.end)):
             continue
         if abs(p.base - q.base) > 1e-9:
+            if not _conflicts(q, p):
+                continue  # a cap above the superior's floor, a floor below its cap
             if q.category == "time":
                 d = _time_direction(b, p, q)
             else:
                 d = Direction.CHANGED
             out.append(Difference(DiffKind.NUMBER, d, (q.start, q.end), (p.start, p.end),
-                                  q.describe(), p.describe(), f"数额不同：{q.text} / 上位法 {p.text}"))
+                                  q.describe(), p.describe(), _number_note(q, p)))
         elif p.bound != q.bound and {p.bound, q.bound} != {"le", "lt"} and "eq" not in (p.bound, q.bound):
             out.append(Difference(DiffKind.BOUND, Direction.CHANGED, (q.start, q.end), (p.start, p.end),
                                   q.describe(), p.describe(), "界限方向不同（以上/以下）"))
@@ -516,19 +523,287 @@ def _sentence(text: str, pos: int) -> str:
     return text[lo:min(nxt) if nxt else len(text)]
 
 
+#: Compare paraphrases sentence by sentence (numbers, fines, modal verbs, 、-lists; issue 13).
+UNIT_PAIRING = True
+#: Wording overlap (Dice of bigrams, numerals left out) from which a clause sentence and a superior
+#: sentence are taken to say the same thing (sentence pairing of paraphrases).
+MIN_UNIT_SIMILARITY = 0.45
+#: Names of quantity categories in the messages.
+_WHAT = {"time": "期限", "age": "年龄", "money": "数额", "times": "倍数", "percent": "比例", "count": "数量",
+         "length": "距离或速度"}
+
+
+def _conflicts(q: Quantity, p: Quantity) -> bool:
+    """Whether clause quantity ``q`` contradicts superior ``p`` given their bounds: a cap above the
+    superior's floor (or a floor below its cap) is a different, compatible rule."""
+    if abs(q.base - p.base) < 1e-9:
+        return False
+    if p.bound in ("ge", "gt") and q.bound in ("le", "lt", "eq"):
+        return q.base < p.base
+    if p.bound in ("le", "lt") and q.bound in ("ge", "gt", "eq"):
+        return q.base > p.base
+    return True
+
+
+def _number_note(q: Quantity, p: Quantity) -> str:
+    if p.unit != q.unit and abs(p.value - q.value) < 1e-9:
+        return f"计量单位不同：本条{q.text}，上位法{p.text}"
+    more = q.base > p.base
+    verb = ("延长" if more else "缩短") if q.category == "time" else ("提高" if more else "降低")
+    return f"{_WHAT.get(q.category, '数额')}由上位法的{p.describe()}{verb}为{q.describe()}"
+
+
+def _fine_difference(a: str, b: str, f: FineRange, g: FineRange) -> Difference:
+    if f.hi > g.hi:
+        fd, fnote = Direction.WIDER_PENALTY, message("compare.fine_wider")
+    elif f.lo < g.lo:
+        fd, fnote = Direction.LIGHTER_PENALTY, message("compare.fine_lighter")
+    else:
+        fd, fnote = Direction.NARROWER_PENALTY, message("compare.fine_narrower")
+    return Difference(DiffKind.FINE_RANGE, fd, (f.start, f.end), (g.start, g.end),
+                      f.describe(a), g.describe(b), f"{fnote}：本条{f.describe(a)}，上位法{g.describe(b)}")
+
+
+def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[FineRange],
+                  fb: list[FineRange], article: str) -> tuple[list[Difference], set[int], set[int]]:
+    """Numbers and fines compared sentence by sentence (issue 13): each clause sentence is paired with
+    the superior sentence that says the same thing in other words; inside a pair, fines and quantities
+    of one category that are equal cancel out, and the leftovers are paired in order when both
+    sentences have as many. A leftover whose value the superior also states elsewhere, paired with one
+    whose value the clause also states, is a reordering, not a change.
+
+    Returns the differences and the clause quantities and fines that lay in a paired sentence (the
+    looser pairing by context leaves those alone)."""
+    from normcheck.checks.consistency.sentences import pair_units
+
+    out: list[Difference] = []
+    covered_q: set[int] = set()
+    covered_f: set[int] = set()
+    # a fine equal to one the superior article sets (in another paragraph, for other parties) restates that one
+    article_ranges = {(g.lo, g.hi, g.category) for g in (fine_ranges(article) if article != b else fb)}
+    from normcheck.checks.consistency.sentences import similarity as unit_similarity
+    from normcheck.checks.consistency.sentences import units as text_units
+
+    sup_units = text_units(b)
+    for ua, ub, _sim in pair_units(a, b, min_similarity=MIN_UNIT_SIMILARITY):
+        # the superior sentences this clause sentence could restate (a sibling: 省级 20年 beside 县级 10年)
+        near = [u for u in sup_units if unit_similarity(ua.text, u.text) >= SIBLING_SHARE * _sim]
+        xa = [f for f in fa if ua.holds(f.start, f.end)]
+        xb = [g for g in fb if ub.holds(g.start, g.end)]
+        covered_f.update(f.start for f in xa)
+        left_a = [f for f in xa if not any((f.lo, f.hi, f.category) == (g.lo, g.hi, g.category) for g in xb)]
+        left_b = [g for g in xb if not any((f.lo, f.hi, f.category) == (g.lo, g.hi, g.category) for f in xa)]
+        fine_qa = {i for f in fa for i in f.qty_ids}
+        fine_qb = {i for f in fb for i in f.qty_ids}
+        if len(left_a) == len(left_b):
+            for f, g in zip(left_a, left_b, strict=True):
+                if f.category == g.category and (f.lo, f.hi, f.category) not in article_ranges:
+                    out.append(_fine_difference(a, b, f, g))
+        else:  # fines written differently (二百元以下、…三千元以下罚款): compare their amounts as numbers
+            fine_qa -= {i for f in left_a for i in f.qty_ids}
+            fine_qb -= {i for g in left_b for i in g.qty_ids}
+        za = [q for q in qa if ua.holds(q.start, q.end) and q.start not in fine_qa]
+        zb = [p for p in qb if ub.holds(p.start, p.end) and p.start not in fine_qb]
+        covered_q.update(q.start for q in qa if ua.holds(q.start, q.end))
+        for cat in dict.fromkeys(q.category for q in za):
+            ca = [q for q in za if q.category == cat]
+            cb = [p for p in zb if p.category == cat]
+            if len(ca) != len(cb) or sorted(q.base for q in ca) == sorted(p.base for p in cb):
+                # as many on both sides: they correspond in order (发明 5% / 外观 2% against 2% / 0.2%),
+                # unless the same values are only reordered; otherwise equal values cancel out first
+                for q in list(ca):
+                    same = next((p for p in cb if abs(p.base - q.base) < 1e-9), None)
+                    if same is not None:
+                        ca.remove(q)
+                        cb.remove(same)
+            if len(ca) != len(cb):
+                continue
+            for q, p in zip(ca, cb, strict=True):
+                if not _conflicts(q, p):
+                    continue
+                if any(x.category == cat and abs(x.base - q.base) < 1e-9 for x in qb) and \
+                        any(x.category == cat and abs(x.base - p.base) < 1e-9 for x in qa):
+                    continue  # both values are stated on both sides: the clause reorders
+                if any(x.category == cat and abs(x.base - q.base) < 1e-9 and u.holds(x.start, x.end)
+                       for x in qb for u in near):
+                    continue  # the value of a sibling sentence of the superior: the clause restates that one
+                d = _time_direction(b, p, q) if cat == "time" else Direction.CHANGED
+                out.append(Difference(DiffKind.NUMBER, d, (q.start, q.end), (p.start, p.end),
+                                      q.describe(), p.describe(), _number_note(q, p)))
+    # one difference per clause span (a sentence paired twice)
+    uniq = {(d.kind, d.clause_span): d for d in out}
+    return list(uniq.values()), covered_q, covered_f
+
+
+#: Object overlap (Jaccard of the bigrams of the words after the verb) from which the modal verbs of
+#: two paired sentences govern the same act (the DLC hand check: below it, other acts of one sentence).
+MIN_MODAL_UNIT_OBJECT = 0.35
+
+
+#: A superior sentence at least this share as similar to a clause sentence as its pair is a sibling
+#: the clause may restate instead (省级 20年 beside 县级 10年).
+SIBLING_SHARE = 0.85
+_FILLER_RE = re.compile(r"^(?:依法|依照规定|按照规定|及时|先行|一律|立即|主动)")
+_BOUND_VERB_RE = re.compile(r"(?:超过|超出|少于|低于|迟于|早于|高于|多于)")
+
+
+def _unit_modalities(a: str, b: str, article: str) -> list[Difference]:
+    """Modal verbs compared sentence by sentence (issue 13): a clause sentence paired with a superior
+    sentence, each with one kind of norm (应当 / 可以 / 不得), governing the same act, of another kind."""
+    from normcheck.checks.consistency.sentences import pair_units
+
+    out: list[Difference] = []
+    for ua, ub, _sim in pair_units(a, b, min_similarity=MIN_UNIT_SIMILARITY):
+        ma = [(ua.start + m.start(), ua.start + m.end(), m.group(0)) for m in _MODAL_RE.finditer(ua.text)]
+        mb = [(ub.start + m.start(), ub.start + m.end(), m.group(0)) for m in _MODAL_RE.finditer(ub.text)]
+        ca, cb = {_MODAL_CLASS[w] for *_, w in ma}, {_MODAL_CLASS[w] for *_, w in mb}
+        if len(ca) != 1 or len(cb) != 1 or ca == cb:
+            continue
+        (s, e, w), (bs, be, bw) = ma[0], mb[0]
+        if _BOUND_VERB_RE.match(a, e) or _BOUND_VERB_RE.match(b, be):
+            continue  # 不得超过三十日 / 应当在三十日内: a time limit either way, compared as a number
+        obj = _jac(_bigrams(a[e:min(ua.end, e + 12)]), _bigrams(b[be:min(ub.end, be + 12)]))
+        va, vb = _FILLER_RE.sub("", a[e:ua.end])[:1], _FILLER_RE.sub("", b[be:ub.end])[:1]
+        if obj < MIN_MODAL_UNIT_OBJECT or (va != vb and obj < MIN_MODAL_OBJECT):
+            continue  # the verbs govern different acts (可以进入… against 应当经…同意)
+        cls_a, cls_b = _MODAL_CLASS[w], _MODAL_CLASS[bw]
+        obj_a = _bigrams(a[e:min(ua.end, e + 12)])
+        if any(_MODAL_CLASS[m.group(0)] == cls_a and
+               _jac(obj_a, _bigrams(article[m.end():m.end() + 12])) >= min(obj, MIN_MODAL_OBJECT)
+               for m in _MODAL_RE.finditer(article)):
+            continue  # the superior article also uses this modality for that act (another paragraph)
+        direction = _modal_direction(cls_b, cls_a, actor(b, bs))
+        out.append(Difference(DiffKind.MODALITY, direction, (s, e), (bs, be), w, bw,
+                              f"上位法为“{bw}{b[be:min(ub.end, be + 8)]}”，本条为“{w}{a[e:min(ua.end, e + 8)]}”"))
+    return out
+
+
+_ENUM_RE = re.compile(r"[^、，。；：:,;（）()\n]{1,16}(?:、[^、，。；：:,;（）()\n]{1,16})+")
+_LAST_LINK_RE = re.compile(r"(?:以及|和|或者|及|或|与)")
+#: Items longer than this (characters) make a list of clauses rather than of things: not compared.
+MAX_ITEM_CHARS = 8
+#: At most this many items dropped or added (more is another list, or a rewrite).
+MAX_LIST_CHANGE = 2
+#: Open-ended items (其他…, …等) stand for more than themselves.
+_OPEN_ITEM_RE = re.compile(r"其他|等")
+#: Bigram containment from which a listed item of four or more characters is taken as restated.
+MIN_ITEM_CONTAINMENT = 0.5
+
+
+def _enumerations(text: str, lo: int, hi: int) -> list[tuple[int, list[tuple[int, int]]]]:
+    """The 、-lists in ``text[lo:hi]``: (start, item spans). The first item carries the words before the
+    list and the last the words after it; a last item joined by 和/或者 is split in two."""
+    out = []
+    for m in _ENUM_RE.finditer(text, lo, hi):
+        items, pos = [], m.start()
+        for piece in m.group(0).split("、"):
+            s, e = pos, pos + len(piece)
+            link = _LAST_LINK_RE.search(text, s, e)
+            if link and s < link.start() and link.end() < e:
+                items += [(s, link.start()), (link.end(), e)]
+            else:
+                items.append((s, e))
+            pos = e + 1
+        out.append((m.start(), items))
+    return out
+
+
+def _restated(item: str, other: str, listed: str = "") -> bool:
+    """Whether a listed item is found in ``other``; a one- or two-character item also counts as found
+    when its last character is in the other list (供电 restated as 断电, 供热 as 停止供热)."""
+    if not item or item in other:
+        return True
+    if len(item) <= 2 and item[-1] in listed:
+        return True
+    g = _bigrams(item)
+    return len(item) >= 4 and bool(g) and len(g & _bigrams(other)) / len(g) >= MIN_ITEM_CONTAINMENT
+
+
+def _core_of_last(x: str, y: str) -> str:
+    """The last item of a list without the words after the list it shares with the other's last item
+    (彩票销售网点 against 酒销售网点 -> 彩票)."""
+    k = 0
+    while k < min(len(x), len(y)) and x[-1 - k] == y[-1 - k]:
+        k += 1
+    return x[:len(x) - k] if k >= 2 else x
+
+
+#: Sentence overlap from which a prohibition list is compared item by item. Local texts lawfully add
+#: items to lists and restate lists in part; only a prohibition restated in the same sentence with an
+#: item left out is reported (the DLC hand check of 2026-12-02: every other list difference was noise).
+MIN_LIST_UNIT = 0.5
+
+
+def _sim_units(x: str, y: str) -> float:
+    from normcheck.checks.consistency.sentences import similarity as unit_similarity
+
+    return unit_similarity(x, y)
+
+
+def _prohibits(text: str, lo: int, hi: int) -> bool:
+    """A prohibition (不得/禁止) stands in its sentence before the end ``hi`` of a list's first item."""
+    return any(_MODAL_CLASS[m.group(0)] == "prohibit" for m in _MODAL_RE.finditer(text, lo, hi))
+
+
+def _unit_lists(a: str, b: str) -> list[Difference]:
+    """Enumerations compared sentence by sentence (issue 13): items of the superior's 、-list that the
+    paired clause sentence (indeed the whole clause) does not restate, and items the clause adds."""
+    from normcheck.checks.consistency.sentences import pair_units
+
+    out: list[Difference] = []
+    done: set[tuple[int, int]] = set()
+    for ua, ub, _sim in pair_units(a, b, min_similarity=MIN_UNIT_SIMILARITY):
+        ea, eb = _enumerations(a, ua.start, ua.end), _enumerations(b, ub.start, ub.end)
+        for sa, items_a in ea:
+            for sb, items_b in eb:
+                if (sa, sb) in done:
+                    continue
+                ta = [a[x:y] for x, y in items_a]
+                tb = [b[x:y] for x, y in items_b]
+                shared = sum(1 for t in tb[1:-1] if _restated(t, a[ua.start:ua.end]))
+                if shared == 0 and not (len(tb) == 2 and len(ta) == 2):
+                    continue
+                done.add((sa, sb))
+                core_b = [*tb[1:-1], _core_of_last(tb[-1], ta[-1])]
+                core_a = [*ta[1:-1], _core_of_last(ta[-1], tb[-1])]
+                if max(len(t) for t in core_a + core_b) > MAX_ITEM_CHARS:
+                    continue  # lists of clauses, not of things: paraphrased too freely to compare by item
+                list_a, list_b = a[items_a[0][0]:items_a[-1][1]], b[items_b[0][0]:items_b[-1][1]]
+                missing = [t for t in core_b if not _restated(t, a, list_a)]
+                added = [t for t in core_a if not _restated(t, b, list_b)]
+                missing = [t for t in missing if not _OPEN_ITEM_RE.search(t) and not _MODAL_RE.search(t)]
+                added = [t for t in added if not _OPEN_ITEM_RE.search(t) and not _MODAL_RE.search(t)]
+                if not (missing and len(missing) < len(core_b) and len(missing) <= MAX_LIST_CHANGE):
+                    continue
+                if _sim_units(ua.text, ub.text) < MIN_LIST_UNIT or not _prohibits(b, ub.start, items_b[0][1]) \
+                        or not _prohibits(a, ua.start, items_a[0][1]):
+                    continue  # only a prohibition restated with fewer items: what it no longer forbids
+                out.append(Difference(DiffKind.LIST, Direction.LOOSER_ON_CITIZENS, (items_a[0][0], items_a[-1][1]),
+                                      (items_b[0][0], items_b[-1][1]), "、".join(ta), "、".join(tb),
+                                      f"删去了上位法所列的：{'、'.join(missing)}"))
+    return out
+
+
 def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[FineRange], fb: list[FineRange],
            found: list[Difference], article: str) -> list[Difference]:
     """Paraphrase-robust counterparts (issue 13): pairs by the words around, not by alignment."""
     out: list[Difference] = []
     kinds = {d.kind for d in found}
+    covered_q: set[int] = set()
+    covered_f: set[int] = set()
+    if UNIT_PAIRING and not kinds & {DiffKind.FINE_RANGE, DiffKind.NUMBER}:
+        paired, covered_q, covered_f = _unit_numbers(a, b, qa, qb, fa, fb, article)
+        out.extend(paired)
+        kinds |= {d.kind for d in out}
     # fines: a clause range equal to no superior range, paired with the superior fine for the most
     # similar conduct (or the only one)
     if DiffKind.FINE_RANGE not in kinds and fa and fb:
         b_ranges = {(g.lo, g.hi, g.category) for g in fb}
         a_ranges = {(f.lo, f.hi, f.category) for f in fa}
         free_b = [g for g in fb if (g.lo, g.hi, g.category) not in a_ranges]
+        b_ranges |= {(g.lo, g.hi, g.category) for g in (fine_ranges(article) if article != b else [])}
         for f in fa:
-            if (f.lo, f.hi, f.category) in b_ranges:
+            if (f.lo, f.hi, f.category) in b_ranges or f.start in covered_f:
                 continue
             cands = [g for g in free_b if g.category == f.category]
             if not cands:
@@ -561,6 +836,8 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
             qcands = [p for p in qb if p.category == q.category and p.start not in taken
                       and not (q.start in fine_a and p.start in fine_b)  # two fines: compared above
                       and not any(abs(x.base - p.base) < 1e-9 and x.category == p.category for x in qa)]
+            if q.start in covered_q and qcands:
+                continue  # compared sentence by sentence above
             if not qcands:
                 if q.category == "times" and not any(p.category == "times" for p in qb) and "数额" in b:
                     # a multiple of an amount the superior names (原处罚数额, 给付义务的数额); where the
@@ -577,15 +854,16 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
             only = len(qcands) == 1 and sum(1 for x in ua if x.category == q.category) == 1
             if sim < MIN_CONTEXT and not (only and sim >= MIN_CONTEXT / 2):
                 continue
+            if not _conflicts(q, p):
+                continue
             d = _time_direction(b, p, q) if q.category == "time" else Direction.CHANGED
-            if p.unit != q.unit and abs(p.value - q.value) < 1e-9:
-                note = f"计量单位不同：{q.text} / 上位法 {p.text}"
-            else:
-                note = f"数额不同：{q.text} / 上位法 {p.text}"
             out.append(Difference(DiffKind.NUMBER, d, (q.start, q.end), (p.start, p.end),
-                                  q.describe(), p.describe(), note))
+                                  q.describe(), p.describe(), _number_note(q, p)))
             taken.add(p.start)
     # modal verbs governing the same act
+    if UNIT_PAIRING and DiffKind.MODALITY not in kinds:
+        out.extend(_unit_modalities(a, b, article))
+        kinds |= {d.kind for d in out}
     if DiffKind.MODALITY not in kinds:
         mb = [(m.start(), m.end(), m.group(0)) for m in _MODAL_RE.finditer(b)]
         for m in _MODAL_RE.finditer(a):
@@ -604,9 +882,13 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
             cls_a, cls_b = _MODAL_CLASS[w], _MODAL_CLASS[bw]
             if cls_a == cls_b or ({cls_a, cls_b} == {"oblige", "prohibit"} and not _after_agrees(a, e, b, be)):
                 continue
+            if _FILLER_RE.sub("", a[e:e + 12])[:1] != _FILLER_RE.sub("", b[be:be + 12])[:1] and score < 0.8:
+                continue  # another verb (可以进入… against 应当经…同意)
             if any(_MODAL_CLASS[x[2]] == cls_a and _jac(obj_a, _bigrams(b[x[1]:x[1] + 10])) >= score - 1e-9
-                   for x in mb):
-                continue  # the superior also uses this modality for that act
+                   for x in mb) or any(_MODAL_CLASS[x.group(0)] == cls_a and
+                                       _jac(obj_a, _bigrams(article[x.end():x.end() + 10])) >= score - 1e-9
+                                       for x in _MODAL_RE.finditer(article)):
+                continue  # the superior (article) also uses this modality for that act
             direction = _modal_direction(cls_b, cls_a, actor(b, bs))
             out.append(Difference(DiffKind.MODALITY, direction, (s, e), (bs, be), w, bw,
                                   f"上位法为“{bw}{b[be:be + 6]}”，本条为“{w}{a[e:e + 6]}”"))
@@ -623,8 +905,14 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
                     out.append(Difference(DiffKind.PENALTY_DROPPED, Direction.LIGHTER_PENALTY, None, span,
                                           "", name, f"删去了上位法规定的处罚种类：{name}"))
     # enumerated lists
+    if UNIT_PAIRING and DiffKind.LIST not in kinds:
+        out.extend(_unit_lists(a, b))
+        kinds |= {d.kind for d in out}
     na, nb = len(_ITEM_RE.findall(a)), len(_ITEM_RE.findall(article))
-    if na >= 2 and nb >= 2 and na != nb:
+    # (a list of the conduct a fine punishes is often restated in part, for the conduct the local text
+    # is about: not a conflict)
+    if na >= 2 and nb >= 2 and na != nb and abs(na - nb) <= MAX_LIST_CHANGE and DiffKind.LIST not in kinds \
+            and not (fa and fb):
         shorter = na < nb
         out.append(Difference(DiffKind.LIST, Direction.CHANGED, None, None, f"{na}项", f"{nb}项",
                               f"所列情形{'少于' if shorter else '多于'}上位法：本条{na}项，上位法{nb}项"))
