@@ -46,9 +46,17 @@ _CITE_RE = re.compile(r"《[^》]{1,60}》(?:第[零〇一二两三四五六七�
                       r"(?:第[零一二三四五六七八九十\d]+款)?(?:第[（(][一二三四五六七八九十]+[）)]项)?[、和及至]?)*")
 
 
+@lru_cache(maxsize=16384)
 def clean(text: str) -> str:
-    """Text as indexed: punctuation and whitespace removed."""
+    """Text as indexed: punctuation and whitespace removed (cached: the same clause and provision texts
+    are cleaned by every comparison, feature and gate that looks at them)."""
     return _STRIP_RE.sub("", text)
+
+
+@lru_cache(maxsize=16384)
+def _topic_grams(title: str) -> frozenset[str]:
+    """The bigrams of :func:`_topic` (cached: a document's title meets every law name of its index)."""
+    return frozenset(_grams(_topic(title), 2))
 
 
 def _topic(title: str) -> str:
@@ -62,7 +70,7 @@ def _topic(title: str) -> str:
 def topic_overlap(doc_title: str, law_name: str) -> float:
     """Share of the document topic's bigrams found in the law's topic (上海市产品质量条例 vs
     中华人民共和国产品质量法 -> 1.0); 0 when either is empty."""
-    q, g = set(_grams(_topic(doc_title), 2)), set(_grams(_topic(law_name), 2))
+    q, g = _topic_grams(doc_title), _topic_grams(law_name)
     return len(q & g) / len(q) if q and g else 0.0
 
 
@@ -123,6 +131,7 @@ class LazyEntries(Sequence[Entry]):
         self._corpus, self._laws, self._versions, self._source = corpus, laws, versions, source
         self._version, self._number, self._suffix = version, number, suffix
         self._made: dict[int, Entry] = {}
+        self._all: list[Entry] | None = None  # every entry, in order, once all are made
         self._law_versions: dict[int, LawVersion] = {}
 
     @classmethod
@@ -146,6 +155,8 @@ class LazyEntries(Sequence[Entry]):
         return len(self._version)
 
     def __getitem__(self, i: Any) -> Any:
+        if self._all is not None:
+            return self._all[i]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         i = int(i)
@@ -188,8 +199,16 @@ class LazyEntries(Sequence[Entry]):
         return m
 
     def __iter__(self) -> Iterator[Entry]:
+        done = self._all
+        if done is not None:  # every entry made: a plain list walk (callers iterate once per document)
+            return iter(done)
+        return self._iter_building()
+
+    def _iter_building(self) -> Iterator[Entry]:
         for i in range(len(self)):
             yield self[i]
+        if self._all is None and len(self._made) == len(self):
+            self._all = [self._made[i] for i in range(len(self))]
 
     def _law_version(self, v: int) -> LawVersion | None:
         lv = self._law_versions.get(v)
@@ -597,6 +616,11 @@ class SuperiorIndex:
             if tf_m is not None:
                 prod = self._query_rows(self._tfidf, chunk, True) @ tf_m
                 cos = (prod[:, cols] if gather else prod).toarray()
+            fast = _top_candidates(bm, cos, method, pw_pr, kk, chunk, cols)
+            if fast is not None:
+                for r, hits in enumerate(fast):
+                    out[lo + r] = hits
+                continue
             # the combined score and the ranking key computed in place (the same values, bit for bit,
             # as ``0.5 * bm / top + 0.5 * cos`` and ``-(total + prior_weight * prior)``)
             if bm is not None:
@@ -689,6 +713,115 @@ class SuperiorIndex:
                 sc["tfidf"] = float(cos[i])
             out.append((int(i), float(min(1.0, total[i])), sc))
         return out
+
+
+def _top_candidates(bm: np.ndarray | None, cos: np.ndarray | None, method: str, pw_pr: np.ndarray | None,
+                    kk: int, chunk: Sequence[str], cols: np.ndarray
+                    ) -> list[list[tuple[int, float, dict[str, float]]]] | None:
+    """The hits of :meth:`SuperiorIndex.search_many`'s dense path for one chunk, computed on the entries that
+    share a term with each query only (issue 15), or None where that cannot be shown to give the same list.
+
+    The dense path ranks every searchable entry by ``neg`` (the negated combined score less the prior),
+    takes the ``kk`` lowest with ``argpartition``, orders them by a stable sort of ``neg`` and keeps those
+    with a positive score. An entry that shares no term scores 0 and is never kept; it only takes a place
+    in the top ``kk`` (by its prior). So the kept hits are the candidates whose ``neg`` is below the
+    ``kk``-th lowest value of the row (candidates and the others' ``-prior``), in order of ``neg``. That
+    is exactly the dense list unless argpartition's choice among equal values could matter: a kept
+    candidate equal to the cut value where more entries share it than places are left, or two kept
+    candidates with the same ``neg`` (their order would follow argpartition's arrangement). Then None, and
+    the caller runs the dense path. The values are computed element by element with the same operations
+    and dtypes as there, so they are the same bits."""
+    ref = bm if bm is not None else cos
+    assert ref is not None
+    nrow, ncol = ref.shape
+    cand = (bm != 0) if bm is not None else None
+    if cos is not None:
+        cand = (cos != 0) if cand is None else (cand | (cos != 0))
+    assert cand is not None
+    keys = np.flatnonzero(cand)
+    r_of, c_of = keys // ncol, keys % ncol
+    total: np.ndarray
+    bmv = bm.ravel()[keys] if bm is not None else None
+    cosv = cos.ravel()[keys] if cos is not None else None
+    if bm is not None:
+        assert bmv is not None
+        top = bm.max(axis=1, keepdims=True)
+        bm_n = np.divide(bmv, np.where(top > 0, top, 1.0)[r_of, 0], dtype=bm.dtype)
+    if method == "bm25":
+        total = bm_n
+    elif method == "tfidf":
+        assert cosv is not None
+        total = cosv
+    else:
+        assert cosv is not None
+        bm_n *= 0.5
+        total = np.multiply(cosv, 0.5)
+        total += bm_n
+    if not bool(np.all(total > 0)):
+        return None  # a candidate scoring 0 or less would not be what the others are: the dense path
+    dtype = np.result_type(total, pw_pr) if pw_pr is not None else total.dtype
+    neg = np.negative(total, dtype=dtype)
+    # what the dense path gives an entry that shares no term: -0.0, less its prior
+    base = np.negative(np.zeros(ncol, dtype=total.dtype), dtype=dtype)
+    if pw_pr is not None:
+        neg -= pw_pr[c_of]
+        base -= pw_pr
+        by_base = np.argsort(base, kind="stable")
+    else:
+        by_base = np.arange(ncol)
+    bounds = np.searchsorted(r_of, np.arange(nrow + 1))
+    taken = np.zeros(ncol, dtype=bool)
+    out: list[list[tuple[int, float, dict[str, float]]]] = []
+    for r in range(nrow):
+        a, b = int(bounds[r]), int(bounds[r + 1])
+        if not chunk[r] or a == b:
+            out.append([])
+            continue
+        cc, nv = c_of[a:b], neg[a:b]
+        m = b - a
+        taken[cc] = True
+        head = by_base[:kk + m]
+        others = base[head[~taken[head]][:kk]]  # the lowest values of the entries sharing no term
+        allv = np.concatenate([nv, others])
+        cut = np.partition(allv, kk - 1)[kk - 1] if len(allv) > kk else allv.max()
+        sel = nv < cut
+        at_cut = nv == cut
+        exact = True
+        if at_cut.any():
+            below = int(np.count_nonzero(allv < cut))
+            equal = int(np.count_nonzero(at_cut)) + int(np.count_nonzero(base == cut)) \
+                - int(np.count_nonzero(base[cc] == cut))
+            exact = below + equal <= kk  # else argpartition chooses among the equal values at the cut
+            sel |= at_cut
+        taken[cc] = False
+        pick = np.flatnonzero(sel)
+        pick = pick[np.argsort(nv[pick], kind="stable")]
+        v = nv[pick]
+        if not exact or (len(v) > 1 and bool(np.any(v[1:] == v[:-1]))):
+            # equal values that argpartition arranges: this row's dense ranking key, partitioned as the
+            # dense path does (row by row: the same values give the same arrangement), kept hits only
+            row = base.copy()
+            row[cc] = nv
+            part = np.argpartition(row, kk - 1)[:kk]
+            idx = part[np.argsort(row[part], kind="stable")]
+            where = np.full(ncol, -1, dtype=np.int64)
+            where[cc] = np.arange(m)
+            pick = where[idx]
+            pick = pick[pick >= 0]
+        ids = cols[cc[pick]].tolist()
+        capped = np.minimum(total[a:b][pick], 1.0).tolist()
+        bms = bmv[a:b][pick].tolist() if bmv is not None else None
+        coss = cosv[a:b][pick].tolist() if cosv is not None else None
+        hits = []
+        for j in range(len(ids)):
+            sc: dict[str, float] = {}
+            if bms is not None:
+                sc["bm25"] = bms[j]
+            if coss is not None:
+                sc["tfidf"] = coss[j]
+            hits.append((ids[j], capped[j], sc))
+        out.append(hits)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
