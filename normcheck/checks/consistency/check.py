@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -130,6 +131,7 @@ def _cited_articles(doc: Document, citations: Sequence[Any], resolutions: Sequen
 _BOILERPLATE_RE = comparison().patterns["alignment_boilerplate"]  # data/comparison.json
 
 
+@lru_cache(maxsize=8192)
 def _informative_coverage(body: str, superior: str) -> tuple[float, int]:
     """(coverage, matched characters) of the clause by the superior text, boilerplate removed."""
     a, b = _BOILERPLATE_RE.sub("", body), _BOILERPLATE_RE.sub("", superior)
@@ -157,9 +159,10 @@ def _clearly_aligned(al: Alignment, body: str, title: str) -> bool:
     return al.coverage >= MIN_COVERAGE and topic_overlap(title, al.law.name) >= MIN_TOPIC
 
 
-def _bigram_set(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _bigram_set(text: str) -> frozenset[str]:
     t = clean(_BOILERPLATE_RE.sub("", text))
-    return {t[i:i + 2] for i in range(len(t) - 1)}
+    return frozenset([t[i:i + 2] for i in range(len(t) - 1)])
 
 
 #: Names of the alignment features, in the order of data/alignment.json.
