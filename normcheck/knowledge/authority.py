@@ -118,6 +118,23 @@ class Signals:
     negate: tuple[re.Pattern[str], ...]
     impose: tuple[re.Pattern[str], ...] = ()
     describe: tuple[re.Pattern[str], ...] = ()
+    # penalty, compulsion and reserved matters only (issue 14): whether the clause *sets* the measure as a reviewer
+    # reads it — the sub-clause refers to law (依法…), a prohibition governs it, a court or criminal procedure is
+    # its subject, it qualifies a noun, or it is the topic of a rule presupposing it; clause kinds that describe
+    # (purpose, scope, definition) and list items of 下列行为/情形
+    refer_sub: tuple[re.Pattern[str], ...] = ()
+    prohibit: tuple[re.Pattern[str], ...] = ()
+    judicial: tuple[re.Pattern[str], ...] = ()
+    describe_after: tuple[re.Pattern[str], ...] = ()
+    topic: tuple[re.Pattern[str], ...] = ()
+    topic_next: tuple[re.Pattern[str], ...] = ()
+    clause_describes: tuple[re.Pattern[str], ...] = ()
+    list_describes: tuple[re.Pattern[str], ...] = ()
+
+
+#: Optional signal groups (absent = empty).
+OPTIONAL_GROUPS = ("refer_sub", "prohibit", "judicial", "describe_after", "topic", "topic_next", "clause_describes",
+                   "list_describes")
 
 
 def validate_authority(data: Any, file: str = "authority.json") -> AuthorityTables:
@@ -216,6 +233,14 @@ def validate_signals(data: Any, file: str = "signals.json") -> Signals:
         rows = _req(data, key, list, file, "<top>")
         groups[key] = tuple(_compile(r.get("pattern") if isinstance(r, dict) else None, file, f"{key}[{i}]")
                             for i, r in enumerate(rows))
+    for key in OPTIONAL_GROUPS:
+        rows = data.get(key, [])
+        if not isinstance(rows, list):
+            raise _bad(file, key, "expected a list of {'pattern': str, 'note': str}")
+        for i, r in enumerate(rows):
+            if not isinstance(r, dict) or not isinstance(r.get("note"), str) or not r["note"].strip():
+                raise _bad(file, f"{key}[{i}]", "every row needs a pattern and a 'note' saying what it reads")
+        groups[key] = tuple(_compile(r.get("pattern"), file, f"{key}[{i}]") for i, r in enumerate(rows))
     return Signals(acts=acts, **groups)
 
 

@@ -11,7 +11,7 @@ short ``summary`` for versions the corpus lacks — shown marked as a summary, n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -186,6 +186,9 @@ class BasisSearch:
     min_shared: float
     strong_shared: float
     generic: re.Pattern[str]  # words left out when measuring how much of a clause a superior article shares
+    # act type -> the words a superior article providing for that measure contains (吊销营业执照 also as
+    # 吊销…采矿许可证和营业执照; 税收 as 免征/减征/减免); absent types use the analyser's own signal
+    measures: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +246,12 @@ class LegalityTables:
 
     def ref(self, rid: str) -> Ref:
         return self.refs[rid]
+
+    def in_force_from(self, short: str) -> str | None:
+        """The earliest date from which any packaged provision of the law ``short`` (行政强制法, 立法法,
+        行政处罚法…) was in force, from the dated numbering of ``refs``; None when no reference names it."""
+        dates = [n.in_force for r in self.refs.values() if r.short == short for n in r.numbering]
+        return min(dates) if dates else None
 
     def supervising_for(self, kind: str, type_: str, clause: str) -> list[Ref]:
         out: list[Ref] = []
@@ -329,7 +338,8 @@ def validate_legality(data: Any, abolished: Any, file: str = "legality.json",
                          min_score=number(bs, "min_score", file, "basis_search", 0.0, 1.0),
                          min_shared=number(bs, "min_shared", file, "basis_search", 0.0, 1.0),
                          strong_shared=number(bs, "strong_shared", file, "basis_search", 0.0, 1.0),
-                         generic=pattern(bs.get("generic"), file, "basis_search.generic"))
+                         generic=pattern(bs.get("generic"), file, "basis_search.generic"),
+                         measures=_measure_words(bs, file))
     measures = _measures(data, refs, file) if "superior_measures" in data else None
     obj(abolished, file_abolished, "<top>")
     gone = []
@@ -351,6 +361,13 @@ def validate_legality(data: Any, abolished: Any, file: str = "legality.json",
                               pattern(row["title_unless"], file_abolished, f"{where}.title_unless")))
     return LegalityTables(refs=refs, refer=refer, analysers=tuple(analysers), supervising=tuple(supervising),
                           basis_search=search, abolished=tuple(gone), measures=measures)
+
+
+def _measure_words(bs: dict[str, Any], file: str) -> dict[str, re.Pattern[str]]:
+    raw = bs.get("measures", {})
+    if not isinstance(raw, dict):
+        raise bad(file, "basis_search.measures", "expected an object: act type -> pattern")
+    return {str(k): pattern(v, file, f"basis_search.measures.{k}") for k, v in raw.items()}
 
 
 def _measures(data: dict[str, Any], refs: dict[str, Ref], file: str) -> SuperiorMeasures:

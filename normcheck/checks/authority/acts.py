@@ -23,6 +23,11 @@ _MULT_RE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+|半)
 # Families whose signals, in a sentence that ends "…的", describe an offence rather than set anything.
 _DESCRIPTIVE_FAMILIES = ("license", "obligation", "fee")
 # 应当依法取得…许可, 按照国家有关规定办理…批准: an existing licence, not a new one.
+# Families whose measures a reviewer reads for who sets them (issue 14): refer_sub, prohibit, judicial, describe_after,
+# topic (signals.json) decide whether the clause sets the measure or speaks about it.
+SETTING_FAMILIES = ("penalty", "compulsion", "reserved")
+_LIST_SEP = "(?:、|和|及|以及|或者|或|与)"
+_HEADS: dict[int, re.Pattern[str]] = {}
 _LICENSE_REFER_RE = re.compile(r"依法|依照|按照[^，。；]{0,8}规定|法律[、和]?(行政)?法规规定")
 
 
@@ -220,12 +225,64 @@ def _classify(text: str, family: str, type_: str, basis: str, span: tuple[int, i
     if not reason and family in _DESCRIPTIVE_FAMILIES and _is_offence_description(fragment[: end - fs + 40]):
         if _is_offence_description(text[fs:_next_sub_end(text, end, fe)]):
             reason = "describes an offence"
+    if not reason and family in SETTING_FAMILIES:
+        reason = _spoken_of(text, family, start, end, fs, fe, sig)
     lo = hi = mlo = mhi = None
     if family == "penalty" and type_ == penalties().fine_type:
         lo, hi, mlo, mhi = parse_fine(text[_sub_start(text, start, fs):start])
     return Act(family=family, type=type_, start=start, end=end, text=text[start:end], sets=not reason,
                reason=reason, basis=basis, deferred=defers, amount_min=lo, amount_max=hi,
                multiple_min=mlo, multiple_max=mhi)
+
+
+def _list_head(text: str, start: int, floor: int, sig: Signals) -> int:
+    """Where the 、-list of measures that the act at ``start`` closes begins (违法查封、扣押、冻结 -> 查封): the words
+    governing the list stand before its first item."""
+    key = id(sig)
+    pat = _HEADS.get(key)
+    if pat is None:
+        words = [x.pattern.pattern for fam in ("penalty", "compulsion") for x in sig.acts[fam]]
+        pat = re.compile("(?:" + "|".join(f"(?:{w})" for w in words) + ")(?:等)?" + _LIST_SEP + "$")
+        _HEADS[key] = pat
+    i = start
+    for _ in range(8):
+        m = pat.search(text, floor, i)
+        if m is None or m.start() >= i:
+            break
+        i = m.start()
+    return i
+
+
+def _spoken_of(text: str, family: str, start: int, end: int, fs: int, fe: int, sig: Signals) -> str:
+    """Why a penalty, compulsory measure or reserved matter is spoken of rather than set here, or ""."""
+    sub_s = _sub_start(text, start, fs)
+    sub_e = _next_sub_end(text, end, fe)
+    before = text[sub_s:start]
+    for p in sig.refer_sub:
+        m = p.search(before)
+        if m is None:
+            m = p.search(text[sub_s:sub_e])
+            if m is not None and not (m.start() < start - sub_s < m.end()):
+                m = None
+        if m is not None:
+            return f"refers: {m.group(0)[:30]}"
+    head = _list_head(text, start, sub_s, sig)
+    if any(p.search(before) or p.search(text[sub_s:head]) for p in sig.prohibit):
+        return "prohibited (a prohibition governs the measure)"
+    if family != "reserved":
+        sent_s = start
+        while sent_s > 0 and text[sent_s - 1] not in "。\n":
+            sent_s -= 1
+        if any(p.search(text[sent_s:start]) for p in sig.judicial):
+            return "courts or criminal procedure, not an administrative measure"
+    if any(p.search(text[end:fe]) for p in sig.describe_after):
+        return "qualifies a noun or a procedure (…的人, …的机制, …措施，应当)"
+    if any(p.search(before) for p in sig.describe):
+        return "describes a status or a duty"
+    if family == "reserved" and any(p.search(before) for p in sig.topic) and any(
+            p.search(text[end:fe]) for p in sig.topic_next):
+        return "the topic of a rule that presupposes it (…，应当依法给予补偿)"
+    return ""
 
 
 def _next_sub_end(text: str, pos: int, limit: int) -> int:

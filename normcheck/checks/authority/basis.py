@@ -204,6 +204,28 @@ def _measure_mask(index: Any, measure: re.Pattern[str]) -> np.ndarray:
     return got
 
 
+_ROOTS: dict[int, Any] = {}
+_FIRST_ARTICLE = re.compile(r"^\s*#*\s*第一条", re.M)
+
+
+def _source_root(corpus: Any, law_id: str, version: Any) -> Any:
+    """The folder the corpus's relative version paths start from, found once per corpus from one article's
+    absolute source path (``article_offsets`` is a slow join; one call instead of one per law, issue 14 cost)."""
+    key = id(corpus)
+    if key in _ROOTS:
+        return _ROOTS[key]
+    from pathlib import Path
+
+    root = None
+    rel = str(getattr(version, "path", "") or "")
+    arts = corpus.articles(law_id, version.version) if rel else []
+    where = corpus.article_offsets(law_id, version.version, arts[0].number, arts[0].suffix) if arts else None
+    if where is not None and str(where[0]).endswith(rel):
+        root = Path(str(where[0])[: len(str(where[0])) - len(rel)])
+    _ROOTS[key] = root
+    return root
+
+
 def enacted_on(corpus: Any, law_id: str, version: Any) -> str | None:
     """The first date of a law's history (通过/公布…) from the preamble of one of its version files: the law
     existed from then on even where the corpus holds only later versions. None when unknown."""
@@ -216,13 +238,16 @@ def enacted_on(corpus: Any, law_id: str, version: Any) -> str | None:
 
         from normcheck.structure.meta import dated_events
 
-        arts = corpus.articles(law_id, version.version)
-        where = corpus.article_offsets(law_id, version.version, arts[0].number, arts[0].suffix) if arts else None
-        if where is not None:
-            path, start, _end = where
-            with Path(path).open(encoding="utf-8", errors="replace") as fh:
-                head = fh.read(max(0, min(int(start), 4000)))
-            dates = [iso for _ev, iso, _off in dated_events(head)]
+        rel = str(getattr(version, "path", "") or "")
+        path = Path(rel) if rel and Path(rel).is_absolute() else None
+        if path is None and rel:
+            root = _source_root(corpus, law_id, version)
+            path = root / rel if root is not None else None
+        if path is not None and path.is_file():
+            with path.open(encoding="utf-8", errors="replace") as fh:
+                head = fh.read(6000)
+            m = _FIRST_ARTICLE.search(head)  # the preamble before the first article (none: no articles, unknown)
+            dates = [iso for _ev, iso, _off in dated_events(head[: min(m.start(), 4000)])] if m else []
             out = min(dates) if dates else None
     except Exception:  # an unreadable source: the law's age is unknown
         out = None
@@ -331,6 +356,17 @@ def summary_evidence(ctx: Any, law_short: str, number: int, paragraph: int = 0) 
         if ev is not None:
             return ev
     return None
+
+
+def measure_basis(ctx: Any, clause: str, types: list[str], acts: list[str]) -> Basis:
+    """:func:`find_basis` for a 设定权 row: the measure is each act type's words as superior laws write them
+    (``basis_search.measures``; 吊销营业执照 as 吊销…营业执照, 税收 as 免征/减征…), else the matched words."""
+    table = legality().basis_search.measures
+    words = [table[t].pattern for t in dict.fromkeys(types) if t in table]
+    words += [re.escape(a) for t, a in zip(types, acts, strict=False) if t not in table and a.strip()]
+    if not words:
+        return Basis(note="无可检索的措施用语")
+    return find_basis(ctx, clause, re.compile("|".join(f"(?:{w})" for w in dict.fromkeys(words))))
 
 
 def conditional_basis(ctx: Any, clause: str, acts: list[str]) -> Basis:

@@ -9,15 +9,16 @@ the corpus when one is given, else the article address with an empty text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from normcheck.checks import CheckContext, register
-from normcheck.checks.authority.acts import Act, analyze_clause
+from normcheck.checks.authority.acts import SETTING_FAMILIES, Act, analyze_clause
 from normcheck.knowledge import confidence, message, penalties, severities
-from normcheck.knowledge.authority import AuthorityTables, Rule, authority_tables
+from normcheck.knowledge.authority import AuthorityTables, Rule, Signals, authority_tables, signals
 from normcheck.text.numerals import int_to_cn
-from normcheck.types.document import CLAUSE_KINDS, Document, Node
+from normcheck.types.document import CLAUSE_KINDS, Document, Node, NodeKind
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
 from normcheck.types.law import Level
 
@@ -183,6 +184,42 @@ def _message(kind: Level, rule: Rule, acts: list[Act], extra: str) -> str:
     return msg
 
 
+def _sentences_of(text: str, start: int, end: int) -> str:
+    """The sentences (。) of ``text`` that ``[start, end)`` touches; the whole text when they are very short."""
+    s = start
+    while s > 0 and text[s - 1] not in "。\n":
+        s -= 1
+    e = end
+    while e < len(text) and text[e] not in "。\n":
+        e += 1
+    got = text[s:e + 1]
+    return got if len(got.strip()) >= 20 else text
+
+
+def _setting_basis(ctx: CheckContext, hit: _Hit, tables: AuthorityTables
+                   ) -> tuple[Severity, float, dict[str, Any], list[Evidence], str] | None:
+    """For a 设定权 row on penalties, compulsory measures or reserved matters: whether its rule was in force on the
+    document's date, then the superior provision that provides the same measure on the same matter — a restatement
+    (strong basis) raises nothing, a likely one is low and cites it; None = no finding."""
+    from normcheck.checks.authority.basis import measure_basis
+    from normcheck.knowledge.legality import legality
+
+    since = legality().in_force_from(hit.rule.law)
+    if since and ctx.as_of < since:  # 行政强制法 from 2012-01-01, 立法法 from 2000-07-01, 行政处罚法 from 1996-10-01
+        note = f"（{hit.rule.law}自{since}起施行，文件日期{ctx.as_of}在此之前，本设定权规则当时尚不存在）"
+        return Severity.LOW, hit.confidence * 0.5, {"rule_not_in_force": since}, [], note
+    node_text = ctx.document.original[hit.node.start:hit.node.end]
+    rel = hit.offset - hit.node.start
+    text = _sentences_of(node_text, rel + min(a.start for a in hit.acts), rel + max(a.end for a in hit.acts))
+    sup = measure_basis(ctx, text, [a.type for a in hit.acts], [a.text for a in hit.acts])
+    if sup.strong:
+        return None
+    if sup.evidence is not None:
+        return (Severity.LOW, hit.confidence * 0.5, sup.details(), [sup.evidence],
+                f"；上位法依据：{sup.cite}（条文规定同一措施，本条可能是重申）")
+    return hit.severity, hit.confidence, sup.details(), [], ""
+
+
 def rules_family(rule: Rule) -> str:
     return rule.act
 
@@ -201,6 +238,46 @@ def analyze_document(doc: Document) -> list[tuple[Node, int, Any]]:
     return out
 
 
+def parents(doc: Document) -> dict[int, Node]:
+    """id(node) -> its parent node."""
+    out: dict[int, Node] = {}
+    stack = [doc.root]
+    while stack:
+        n = stack.pop()
+        for c in n.children:
+            out[id(c)] = n
+            stack.append(c)
+    return out
+
+
+def lead_in(doc: Document, node: Node) -> str:
+    """The text a node has before its first clause child (有下列行为之一的，… before the items)."""
+    kids = [c.start for c in node.children if c.kind in CLAUSE_KINDS]
+    return doc.original[node.start:min(kids)] if kids else ""
+
+
+def describes(doc: Document, node: Node, text: str, up: dict[int, Node], sig: Signals | None = None) -> str:
+    """Why a clause speaks *about* penalties, compulsory measures or reserved matters without setting any (the kind
+    of clause matters, issue 14): a purpose, scope or definition clause, or an item of a list of conduct or
+    situations (下列行为/情形/人员) or an item that is itself a condition (…的). "" when none applies."""
+    sig = sig or signals()
+    parent = up.get(id(node))
+    head = lead_in(doc, parent) if parent is not None and parent.kind in CLAUSE_KINDS else ""
+    article = node
+    while article.kind not in (NodeKind.ARTICLE, NodeKind.POINT) and id(article) in up:
+        article = up[id(article)]
+    art_text = doc.original[article.start:article.end] if article is not node else text
+    for p in sig.clause_describes:
+        if p.search(text) or (head and p.search(head)) or p.search(art_text[:200]):
+            return "purpose, scope or definition clause"
+    if node.kind in (NodeKind.ITEM, NodeKind.SUBITEM):
+        if text.rstrip("。；;，,：: \n　").endswith("的"):
+            return "a list item that states a condition (…的)"
+        if head and any(p.search(head) for p in sig.list_describes) and not re.search(r"的[，,]", text):
+            return "an item of a list of conduct or situations"
+    return ""
+
+
 def check_authority(ctx: CheckContext, tables: AuthorityTables | None = None) -> list[Finding]:
     """The authority findings of one document (see module docstring)."""
     tables = tables or authority_tables()
@@ -209,8 +286,14 @@ def check_authority(ctx: CheckContext, tables: AuthorityTables | None = None) ->
     if kind is None or kind in (Level.OTHER, Level.JUDICIAL_INTERPRETATION):
         return []
     hits: dict[tuple[int, str, str], _Hit] = {}
+    up = parents(doc)
+    sig = signals()
     for node, offset, acts in analyze_document(doc):
-        for act in acts.setting():
+        setting = acts.setting()
+        if any(a.family in SETTING_FAMILIES for a in setting) and describes(
+                doc, node, doc.original[offset:offset + len(acts.text)], up, sig):
+            setting = [a for a in setting if a.family not in SETTING_FAMILIES]
+        for act in setting:
             got = _decide(act, kind, ctx, tables)
             if got is None:
                 continue
@@ -234,8 +317,16 @@ def check_authority(ctx: CheckContext, tables: AuthorityTables | None = None) ->
         details["acts"] = [{"type": a.type, "text": a.text, "start": hit.offset + a.start,
                             "end": hit.offset + a.end} for a in hit.acts]
         details["kind"] = kind.value
-        severity, conf, message, lead = hit.severity, hit.confidence, _message(kind, hit.rule, hit.acts, hit.extra), []
-        if hit.rule.outcome == "conditional":  # superior basis first (issue 14): cite it, or say what was searched
+        severity, conf, message = hit.severity, hit.confidence, _message(kind, hit.rule, hit.acts, hit.extra)
+        lead: list[Evidence] = []
+        if hit.rule.act in SETTING_FAMILIES and hit.rule.outcome in ("forbidden", "conditional"):
+            sb = _setting_basis(ctx, hit, tables)  # issue 14: the rule's date, then the superior basis
+            if sb is None:
+                continue
+            severity, conf, more, lead, note = sb
+            details.update(more)
+            message += note
+        elif hit.rule.outcome == "conditional":  # superior basis first (issue 14): cite it, or say what was searched
             from normcheck.checks.authority.basis import conditional_basis
 
             sup = conditional_basis(ctx, ctx.document.original[hit.node.start:hit.node.end], [a.text for a in hit.acts])
