@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=100)
     ap.add_argument("--cap", type=int, default=25)
     ap.add_argument("--docs", type=int, default=0, help="documents to run (seeded; 0 = all)")
+    ap.add_argument("--seed", type=int, default=SEED, help=f"sampling seed (default {SEED}; 1203 for the 2026-12-02b draw)")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--from-findings", type=Path, help="redraw the sample from an earlier findings.jsonl")
     ap.add_argument("--summarize", type=Path, help="print the precision of a judged CSV and exit")
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--out is required")
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
     rows: list[dict] = []
     n_articles = 0
     if args.from_findings:
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = {"documents": n_docs, "articles": n_articles, "findings": len(rows), "high_medium": len(hm),
                "high": sum(r["severity"] == "high" for r in rows),
                "strata_high_medium": {k: len(v) for k, v in sorted(strata.items())}, "quota": quota,
-               "by_stratum_severity": dict(sorted(counts.items())), "seed": SEED, "cap": args.cap}
+               "by_stratum_severity": dict(sorted(counts.items())), "seed": args.seed, "cap": args.cap}
     (out / "counts.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps(summary, ensure_ascii=False, indent=1))
     return 0

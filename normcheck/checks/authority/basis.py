@@ -35,6 +35,9 @@ _MEASURE_MASKS: dict[tuple[int, int, str], np.ndarray] = {}
 _ENACTED: dict[tuple[int, str], str | None] = {}
 _GAP_INDEX: dict[tuple[int, str, str, str], Any] = {}
 _CACHE_MAX = 64
+#: A 设定权 row's measure (拘留, 吊销营业执照, 冻结, 税收…) rests only on a national law or administrative regulation.
+_NATIONAL = frozenset({Level.LAW, Level.ADMINISTRATIVE_REGULATION})
+_SIZES = re.compile(r"[零〇一二两三四五六七八九十百千万\d]+(日|元|万元|倍|年|个月)(以上|以下|以内)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +104,10 @@ def _label(article: Any) -> str:
     return getattr(article, "label", "") or f"第{int_to_cn(article.number)}条"
 
 
-def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: BasisSearch | None = None) -> Basis:
-    """The superior basis of ``clause``'s measure (see module docstring). ``ctx`` is a CheckContext."""
+def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: BasisSearch | None = None,
+               levels: frozenset[Level] | None = None) -> Basis:
+    """The superior basis of ``clause``'s measure (see module docstring). ``ctx`` is a CheckContext; ``levels``
+    limits the basis to superior laws of those levels (a measure only a law may set has no basis in a rule)."""
     search = search or legality().basis_search
     corpus = ctx.corpus
     kind = ctx.kind
@@ -112,7 +117,8 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
         return Basis(note="文件层级不明，未检索上位法")
     from normcheck.checks.consistency.retrieve import align, superior_index
 
-    key = f"legality.basis.{kind.value}.{ctx.region}.{ctx.as_of}.{measure.pattern}.{clause}"
+    lv = ",".join(sorted(x.value for x in levels)) if levels else ""
+    key = f"legality.basis.{kind.value}.{ctx.region}.{ctx.as_of}.{lv}.{measure.pattern}.{clause}"
     if key in ctx.cache:
         return ctx.cache[key]  # type: ignore[no-any-return]
     try:
@@ -130,7 +136,7 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
         return out
     subject = measure.sub("|", clause)  # the measure's own words do not count as the same subject
     searched: list[str] = []
-    best = _best(cands, measure, subject, search, searched)
+    best = _best(cands, measure, subject, search, searched, levels)
     later = False
     try:  # a weak first answer does not hide a closer article found by the two narrower searches
         if best is None or best[1] < search.strong_shared:  # the articles that provide for the measure, ranked
@@ -138,7 +144,7 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
             mask = _measure_mask(index, measure)
             if mask.any():
                 got = _best(align(clause, index, limit=search.candidates, prior=prior, mask=mask), measure,
-                            subject, search, searched)
+                            subject, search, searched, levels)
                 if got is not None and (best is None or got[1] > best[1]):
                     best = got
         if best is None or best[1] < search.strong_shared:  # superior laws in force then whose version of that
@@ -148,7 +154,7 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
                 mask = _measure_mask(gap, measure)
                 if mask.any():
                     got = _best(align(clause, gap, limit=search.candidates, mask=mask), measure, subject,
-                                search, searched)
+                                search, searched, levels)
                     if got is not None and (best is None or got[1] > best[1]):
                         best, later = got, True
     except Exception:  # the extra searches are best effort: the first one's answer stands
@@ -171,7 +177,7 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
 
 
 def _best(cands: list[Any], measure: re.Pattern[str], subject: str, search: BasisSearch,
-          searched: list[str]) -> tuple[Any, float] | None:
+          searched: list[str], levels: frozenset[Level] | None = None) -> tuple[Any, float] | None:
     """The candidate that provides for the measure and shares most of the clause's subject (``searched`` collects
     the law names examined)."""
     best = None
@@ -179,6 +185,8 @@ def _best(cands: list[Any], measure: re.Pattern[str], subject: str, search: Basi
         if al.law.name not in searched:
             searched.append(al.law.name)
         if al.score < search.min_score:
+            continue
+        if levels and (al.law.level not in levels or bool(al.law.region)):
             continue
         text = al.article.text
         if not measure.search(text):
@@ -366,7 +374,10 @@ def measure_basis(ctx: Any, clause: str, types: list[str], acts: list[str]) -> B
     words += [re.escape(a) for t, a in zip(types, acts, strict=False) if t not in table and a.strip()]
     if not words:
         return Basis(note="无可检索的措施用语")
-    return find_basis(ctx, clause, re.compile("|".join(f"(?:{w})" for w in dict.fromkeys(words))))
+    # amounts and durations (五日以下, 五百元) are the penalty's size, not the conduct: they must not make a basis
+    clause = _SIZES.sub("", clause)
+    return find_basis(ctx, clause, re.compile("|".join(f"(?:{w})" for w in dict.fromkeys(words))),
+                      levels=_NATIONAL)
 
 
 def conditional_basis(ctx: Any, clause: str, acts: list[str]) -> Basis:
