@@ -112,7 +112,7 @@ def test_fine_ranges(text: str, expected: list[tuple[float, float]]) -> None:
 
 @pytest.mark.parametrize("text,expected", [
     ("应当在三十日内", [("三十日", "time", 30.0, "le")]),
-    ("不超过两年", [("两年", "time", 730.0, "le")]),
+    ("不超过两年", [("两年", "time", 720.0, "le")]),
     ("年满十八周岁", [("十八周岁", "age", 18.0, "ge")]),
     ("2021年7月1日起施行", []),
     ("五个工作日", [("五个工作日", "time", 7.0, "eq")]),

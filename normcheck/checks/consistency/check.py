@@ -131,10 +131,16 @@ def _cited_articles(doc: Document, citations: Sequence[Any], resolutions: Sequen
 _BOILERPLATE_RE = comparison().patterns["alignment_boilerplate"]  # data/comparison.json
 
 
+@lru_cache(maxsize=16384)
+def _without_boilerplate(text: str) -> str:
+    """``text`` less :data:`_BOILERPLATE_RE` (cached: a clause meets several provisions, a provision many clauses)."""
+    return _BOILERPLATE_RE.sub("", text)
+
+
 @lru_cache(maxsize=8192)
 def _informative_coverage(body: str, superior: str) -> tuple[float, int]:
     """(coverage, matched characters) of the clause by the superior text, boilerplate removed."""
-    a, b = _BOILERPLATE_RE.sub("", body), _BOILERPLATE_RE.sub("", superior)
+    a, b = _without_boilerplate(body), _without_boilerplate(superior)
     n = len(clean(a))
     if n == 0:
         return 0.0, 0
@@ -161,7 +167,7 @@ def _clearly_aligned(al: Alignment, body: str, title: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _bigram_set(text: str) -> frozenset[str]:
-    t = clean(_BOILERPLATE_RE.sub("", text))
+    t = clean(_without_boilerplate(text))
     return frozenset([t[i:i + 2] for i in range(len(t) - 1)])
 
 
@@ -209,6 +215,11 @@ NAMED_THRESHOLD = 0.2
 #: Difference kinds reported on a paraphrase (a pair the hand gate of issue 6 would not pass).
 _PARAPHRASE_KINDS = frozenset({"number", "fine_range", "modality", "list"})
 _PURPOSE = comparison().patterns["purpose_clause"]
+_URBAN = comparison().patterns["scope_urban"]
+_RURAL = comparison().patterns["scope_rural"]
+_PROVINCIAL_CONGRESS = comparison().patterns["provincial_congress"]
+_CITY_CONGRESS = comparison().patterns["city_congress"]
+_LAW_LEVEL_PROVINCE = re.compile(r"^[^市]{2,8}(?:省|自治区)")
 _NATIONAL = comparison().patterns["national_organ"]
 _LOCAL = comparison().patterns["local_organ"]
 _DELEGATION = {name: comparison().patterns[f"delegation_{name}"] for name in ("regulation", "rule", "local")}
@@ -220,9 +231,21 @@ def other_body(body: str, superior: str, law_name: str = "", title: str = "") ->
     one doing the same kind of thing (市人民政府, 市人大常委会, a 地方性法规案): different bodies, no conflict.
     The local organ may be named by the document's title only (广东省人民代表大会议事规则: 大会主席团)."""
     national = bool(_NATIONAL.search(superior)) or bool(_NATIONAL.search(law_name))
-    return national and not _NATIONAL.search(body) and (bool(_LOCAL.search(body)) or
-                                                        (bool(_NATIONAL.search(law_name)) and
-                                                         bool(_LOCAL.search(title))))
+    if national and not _NATIONAL.search(body) and (bool(_LOCAL.search(body)) or
+                                                    (bool(_NATIONAL.search(law_name)) and bool(_LOCAL.search(title)))):
+        return True
+    # a province's legislature and a city's (浙江省地方立法条例 against 绍兴市制定地方性法规条例)
+    provincial = bool(_PROVINCIAL_CONGRESS.search(superior)) or \
+        (bool(_LAW_LEVEL_PROVINCE.search(law_name)) and "立法" in law_name)
+    return provincial and not _PROVINCIAL_CONGRESS.search(body) and \
+        bool(_CITY_CONGRESS.search(body) or _CITY_CONGRESS.search(title) or "市制定地方性法规" in title)
+
+
+def other_scope(body: str, title: str, superior: str, law_name: str) -> bool:
+    """The superior provision governs urban facilities (城镇、城市) and the document rural ones."""
+    urban = bool(_URBAN.search(law_name)) or bool(_URBAN.search(superior))
+    rural = bool(_RURAL.search(title)) or bool(_RURAL.search(body))
+    return urban and rural and not _URBAN.search(body) and not _URBAN.search(title)
 
 
 def delegation(article_text: str, kind: Level | None) -> str | None:
@@ -371,7 +394,8 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
             lead_law[node.id or ""] = al.law.id
         elif not near_copy_of(al, body) and lead_law.get(_lead_id(node.id), al.law.id) != al.law.id:
             continue  # an item paraphrasing another law than its lead-in's with its items: a chance match
-        if other_body(body, al.superior_text, al.law.name, title) or delegation(al.article.text, kind) is not None:
+        if other_body(body, al.superior_text, al.law.name, title) or delegation(al.article.text, kind) is not None \
+                or other_scope(body, title, al.superior_text, al.law.name):
             continue  # another body's rule, or room the superior leaves to lower law: no finding
         near_copy = _clearly_aligned(al, body, title)
         named = al.law.id in named_laws
