@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=100)
     ap.add_argument("--cap", type=int, default=25)
     ap.add_argument("--docs", type=int, default=0, help="documents to run (seeded; 0 = all)")
-    ap.add_argument("--seed", type=int, default=SEED, help=f"sampling seed (default {SEED}; 1203 for the 2026-12-02b draw)")
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help=f"sampling seed (default {SEED}; 1203 for the 2026-12-02b draw)")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--from-findings", type=Path, help="redraw the sample from an earlier findings.jsonl")
     ap.add_argument("--summarize", type=Path, help="print the precision of a judged CSV and exit")
