@@ -611,16 +611,11 @@ class SuperiorIndex:
             chunk = texts[lo:lo + self.CHUNK]
             bm = cos = None
             if bm_m is not None:
-                prod = self._query_rows(self._bm25, chunk, False) @ bm_m
+                prod = _product(self._query_rows(self._bm25, chunk, False), bm_m)
                 bm = (prod[:, cols] if gather else prod).toarray()
             if tf_m is not None:
-                prod = self._query_rows(self._tfidf, chunk, True) @ tf_m
+                prod = _product(self._query_rows(self._tfidf, chunk, True), tf_m)
                 cos = (prod[:, cols] if gather else prod).toarray()
-            fast = _top_candidates(bm, cos, method, pw_pr, kk, chunk, cols)
-            if fast is not None:
-                for r, hits in enumerate(fast):
-                    out[lo + r] = hits
-                continue
             # the combined score and the ranking key computed in place (the same values, bit for bit,
             # as ``0.5 * bm / top + 0.5 * cos`` and ``-(total + prior_weight * prior)``)
             if bm is not None:
@@ -715,113 +710,33 @@ class SuperiorIndex:
         return out
 
 
-def _top_candidates(bm: np.ndarray | None, cos: np.ndarray | None, method: str, pw_pr: np.ndarray | None,
-                    kk: int, chunk: Sequence[str], cols: np.ndarray
-                    ) -> list[list[tuple[int, float, dict[str, float]]]] | None:
-    """The hits of :meth:`SuperiorIndex.search_many`'s dense path for one chunk, computed on the entries that
-    share a term with each query only (issue 15), or None where that cannot be shown to give the same list.
-
-    The dense path ranks every searchable entry by ``neg`` (the negated combined score less the prior),
-    takes the ``kk`` lowest with ``argpartition``, orders them by a stable sort of ``neg`` and keeps those
-    with a positive score. An entry that shares no term scores 0 and is never kept; it only takes a place
-    in the top ``kk`` (by its prior). So the kept hits are the candidates whose ``neg`` is below the
-    ``kk``-th lowest value of the row (candidates and the others' ``-prior``), in order of ``neg``. That
-    is exactly the dense list unless argpartition's choice among equal values could matter: a kept
-    candidate equal to the cut value where more entries share it than places are left, or two kept
-    candidates with the same ``neg`` (their order would follow argpartition's arrangement). Then None, and
-    the caller runs the dense path. The values are computed element by element with the same operations
-    and dtypes as there, so they are the same bits."""
-    ref = bm if bm is not None else cos
-    assert ref is not None
-    nrow, ncol = ref.shape
-    cand = (bm != 0) if bm is not None else None
-    if cos is not None:
-        cand = (cos != 0) if cand is None else (cand | (cos != 0))
-    assert cand is not None
-    keys = np.flatnonzero(cand)
-    r_of, c_of = keys // ncol, keys % ncol
-    total: np.ndarray
-    bmv = bm.ravel()[keys] if bm is not None else None
-    cosv = cos.ravel()[keys] if cos is not None else None
-    if bm is not None:
-        assert bmv is not None
-        top = bm.max(axis=1, keepdims=True)
-        bm_n = np.divide(bmv, np.where(top > 0, top, 1.0)[r_of, 0], dtype=bm.dtype)
-    if method == "bm25":
-        total = bm_n
-    elif method == "tfidf":
-        assert cosv is not None
-        total = cosv
-    else:
-        assert cosv is not None
-        bm_n *= 0.5
-        total = np.multiply(cosv, 0.5)
-        total += bm_n
-    if not bool(np.all(total > 0)):
-        return None  # a candidate scoring 0 or less would not be what the others are: the dense path
-    dtype = np.result_type(total, pw_pr) if pw_pr is not None else total.dtype
-    neg = np.negative(total, dtype=dtype)
-    # what the dense path gives an entry that shares no term: -0.0, less its prior
-    base = np.negative(np.zeros(ncol, dtype=total.dtype), dtype=dtype)
-    if pw_pr is not None:
-        neg -= pw_pr[c_of]
-        base -= pw_pr
-        by_base = np.argsort(base, kind="stable")
-    else:
-        by_base = np.arange(ncol)
-    bounds = np.searchsorted(r_of, np.arange(nrow + 1))
-    taken = np.zeros(ncol, dtype=bool)
-    out: list[list[tuple[int, float, dict[str, float]]]] = []
-    for r in range(nrow):
-        a, b = int(bounds[r]), int(bounds[r + 1])
-        if not chunk[r] or a == b:
-            out.append([])
-            continue
-        cc, nv = c_of[a:b], neg[a:b]
-        m = b - a
-        taken[cc] = True
-        head = by_base[:kk + m]
-        others = base[head[~taken[head]][:kk]]  # the lowest values of the entries sharing no term
-        allv = np.concatenate([nv, others])
-        cut = np.partition(allv, kk - 1)[kk - 1] if len(allv) > kk else allv.max()
-        sel = nv < cut
-        at_cut = nv == cut
-        exact = True
-        if at_cut.any():
-            below = int(np.count_nonzero(allv < cut))
-            equal = int(np.count_nonzero(at_cut)) + int(np.count_nonzero(base == cut)) \
-                - int(np.count_nonzero(base[cc] == cut))
-            exact = below + equal <= kk  # else argpartition chooses among the equal values at the cut
-            sel |= at_cut
-        taken[cc] = False
-        pick = np.flatnonzero(sel)
-        pick = pick[np.argsort(nv[pick], kind="stable")]
-        v = nv[pick]
-        if not exact or (len(v) > 1 and bool(np.any(v[1:] == v[:-1]))):
-            # equal values that argpartition arranges: this row's dense ranking key, partitioned as the
-            # dense path does (row by row: the same values give the same arrangement), kept hits only
-            row = base.copy()
-            row[cc] = nv
-            part = np.argpartition(row, kk - 1)[:kk]
-            idx = part[np.argsort(row[part], kind="stable")]
-            where = np.full(ncol, -1, dtype=np.int64)
-            where[cc] = np.arange(m)
-            pick = where[idx]
-            pick = pick[pick >= 0]
-        ids = cols[cc[pick]].tolist()
-        capped = np.minimum(total[a:b][pick], 1.0).tolist()
-        bms = bmv[a:b][pick].tolist() if bmv is not None else None
-        coss = cosv[a:b][pick].tolist() if cosv is not None else None
-        hits = []
-        for j in range(len(ids)):
-            sc: dict[str, float] = {}
-            if bms is not None:
-                sc["bm25"] = bms[j]
-            if coss is not None:
-                sc["tfidf"] = coss[j]
-            hits.append((ids[j], capped[j], sc))
-        out.append(hits)
-    return out
+def _product(q: Any, m: Any) -> Any:
+    """``q @ m`` for CSR matrices, without SciPy's first pass (``csr_matmat_maxnnz``, a third of the
+    product's time, issue 15): the output is allocated at a bound instead — each query row gets at most
+    the postings of its terms, and at most one value per entry — and filled by the same kernel
+    (``csr_matmat``) with the same arrays, so the result is the same, bit for bit. Anything unusual
+    (other index or value types, an empty product, SciPy without the kernel) goes through ``@``."""
+    try:
+        from scipy.sparse import csr_matrix
+        from scipy.sparse._sparsetools import csr_matmat
+    except ImportError:  # pragma: no cover - a SciPy that moved its kernels
+        return q @ m
+    i32 = np.dtype(np.int32)
+    if not (q.format == m.format == "csr" and q.dtype == m.dtype and q.shape[1] == m.shape[0]
+            and q.indptr.dtype == q.indices.dtype == m.indptr.dtype == m.indices.dtype == i32):
+        return q @ m
+    nrow, ncol = q.shape[0], m.shape[1]
+    per_term = np.diff(m.indptr)[q.indices].astype(np.int64)
+    cum = np.concatenate([[0], np.cumsum(per_term)])
+    bound = int(np.minimum(cum[q.indptr[1:]] - cum[q.indptr[:-1]], ncol).sum())
+    if bound == 0 or bound >= np.iinfo(np.int32).max:
+        return q @ m
+    indptr = np.empty(nrow + 1, dtype=i32)
+    indices = np.empty(bound, dtype=i32)
+    data = np.empty(bound, dtype=q.dtype)
+    csr_matmat(nrow, ncol, q.indptr, q.indices, q.data, m.indptr, m.indices, m.data, indptr, indices, data)
+    nnz = int(indptr[-1])
+    return csr_matrix((data[:nnz], indices[:nnz], indptr), shape=(nrow, ncol))
 
 
 # ---------------------------------------------------------------------------------------------
