@@ -74,7 +74,7 @@ def test_messages_say_what_changed_and_which_way() -> None:
 
 def test_units_and_pairing() -> None:
     text = "有下列情形之一的，不予办理：\n（一）材料不全的；\n（二）逾期申请的。"
-    assert [u.text for u in units(text)] == ["有下列情形之一的，不予办理：", "材料不全的", "逾期申请的"]
+    assert [u.text for u in units(text)] == ["有下列情形之一的，不予办理", "材料不全的", "逾期申请的"]
     for u in units(text):
         assert text[u.start:u.end] == u.text
     pairs = pair_units("复核期不超过三个月；有效期五年以上的。", SUP_TERMS, min_similarity=0.3)

@@ -602,7 +602,7 @@ def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: li
     sup_units = text_units(b)
     for ua, ub, _sim in pair_units(a, b, min_similarity=MIN_UNIT_SIMILARITY):
         # the superior sentences this clause sentence could restate (a sibling: 省级 20年 beside 县级 10年)
-        near = [u for u in sup_units if unit_similarity(ua.text, u.text) >= SIBLING_SHARE * _sim]
+        near = [u for u in sup_units if u != ub and unit_similarity(ua.text, u.text) >= SIBLING_SHARE * _sim]
         xa = [f for f in fa if ua.holds(f.start, f.end)]
         xb = [g for g in fb if ub.holds(g.start, g.end)]
         covered_f.update(f.start for f in xa)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from normcheck.knowledge import comparison
 from normcheck.knowledge import units as unit_table
 
-_BREAK_RE = re.compile(r"[。；;！？!?\n]+")
+_BREAK_RE = re.compile(r"[。；;！？!?：:\n]+")
 _LABEL_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|\d+[.．、])\s*")
 #: Quantities (a numeral with its unit, 百分之…), punctuation and space: left out of a unit's wording so
 #: that 二十日 and 三十日 read alike (a numeral without a unit stays: 三级保护古树 is not 二级).
