@@ -726,7 +726,7 @@ def _product(q: Any, m: Any) -> Any:
             and q.indptr.dtype == q.indices.dtype == m.indptr.dtype == m.indices.dtype == i32):
         return q @ m
     nrow, ncol = q.shape[0], m.shape[1]
-    per_term = np.diff(m.indptr)[q.indices].astype(np.int64)
+    per_term = m.indptr[q.indices + 1].astype(np.int64) - m.indptr[q.indices]  # postings of each query term
     cum = np.concatenate([[0], np.cumsum(per_term)])
     bound = int(np.minimum(cum[q.indptr[1:]] - cum[q.indptr[:-1]], ncol).sum())
     if bound == 0 or bound >= np.iinfo(np.int32).max:
