@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from normcheck.knowledge import comparison
 from normcheck.knowledge import units as unit_table
@@ -57,14 +58,16 @@ def units(text: str) -> list[Unit]:
     return out
 
 
+@lru_cache(maxsize=16384)
 def wording(text: str) -> str:
     """The words of a unit without numerals, punctuation and penalty boilerplate."""
     return _NOISE_RE.sub("", _QUANTITY_RE.sub("", _BOILERPLATE_RE.sub("", text)))
 
 
-def _bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def _bigrams(text: str) -> frozenset[str]:
     t = wording(text)
-    return {t[i:i + 2] for i in range(len(t) - 1)}
+    return frozenset([t[i:i + 2] for i in range(len(t) - 1)])
 
 
 def similarity(x: str, y: str) -> float:
