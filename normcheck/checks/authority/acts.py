@@ -276,12 +276,12 @@ def _spoken_of(text: str, family: str, start: int, end: int, fs: int, fe: int, s
         if any(p.search(text[sent_s:start]) for p in sig.judicial):
             return "courts or criminal procedure, not an administrative measure"
     if any(p.search(text[end:fe]) for p in sig.describe_after):
-        return "qualifies a noun or a procedure (…的人, …的机制, …措施，应当)"
+        return "qualifies a noun or a procedure (…的人, …的机制, …措施 followed by a duty)"
     if any(p.search(before) for p in sig.describe):
         return "describes a status or a duty"
     if family == "reserved" and any(p.search(before) for p in sig.topic) and any(
             p.search(text[end:fe]) for p in sig.topic_next):
-        return "the topic of a rule that presupposes it (…，应当依法给予补偿)"
+        return "the topic of a rule that presupposes it (…，依法给予补偿)"
     return ""
 
 
