@@ -879,29 +879,25 @@ MIN_BLOCK = 3
 
 
 @lru_cache(maxsize=8192)
-def _gram_at(text: str) -> dict[str, list[int]]:
-    """Where each distinct :data:`MIN_BLOCK`-character substring of ``text`` starts, in order (cached: a
-    clause is compared with every paragraph of several candidates, a provision with many clauses)."""
-    at: dict[str, list[int]] = {}
-    for j in range(len(text) - MIN_BLOCK + 1):
-        g = text[j:j + MIN_BLOCK]
-        p = at.get(g)
-        if p is None:
-            at[g] = [j]
-        else:
-            p.append(j)
-    return at
+def _gram_set(text: str) -> frozenset[str]:
+    """The distinct :data:`MIN_BLOCK`-character substrings of ``text`` (cached: a clause is compared with
+    every paragraph of several candidates, a provision with many clauses)."""
+    return frozenset([text[j:j + MIN_BLOCK] for j in range(len(text) - MIN_BLOCK + 1)])
 
 
 def _runs(a: str, b: str) -> list[tuple[int, int, int]]:
     """Every maximal common run of at least :data:`MIN_BLOCK` characters on one diagonal: (start in a,
-    start in b, length), found from the substrings the two texts share (their positions cached per text)."""
+    start in b, length), found from the substrings the two texts share."""
     n, m = len(a), len(b)
     runs: list[tuple[int, int, int]] = []
-    pa, pb = _gram_at(a), _gram_at(b)
-    for g in pa.keys() & pb.keys():
-        jb = pb[g]
-        for i in pa[g]:
+    for g in _gram_set(a) & _gram_set(b):
+        jb = []
+        j = b.find(g)
+        while j >= 0:
+            jb.append(j)
+            j = b.find(g, j + 1)
+        i = a.find(g)
+        while i >= 0:
             for j in jb:
                 if i and j and a[i - 1] == b[j - 1]:
                     continue  # inside a run that starts earlier
@@ -909,6 +905,7 @@ def _runs(a: str, b: str) -> list[tuple[int, int, int]]:
                 while i + size < n and j + size < m and a[i + size] == b[j + size]:
                     size += 1
                 runs.append((i, j, size))
+            i = a.find(g, i + 1)
     return runs
 
 
