@@ -118,13 +118,18 @@ def _implemented_mask(ctx: CheckContext, index: Any) -> np.ndarray | None:
     doc = ctx.document
     cited = {_short(m.group(1)) for m in _CITED.finditer(doc.original)}
     title = doc.meta.title or ""
-    names: dict[str, bool] = {}
-    for e in index.entries:
-        name = e.law.name
-        if name not in names:
-            names[name] = _short(name) in cited or bool(title and topic_overlap(title, name) >= 0.99)
-    out: np.ndarray | None = np.fromiter((names[e.law.name] for e in index.entries), dtype=bool,
-                                         count=len(index.entries))
+    def implemented(name: str) -> bool:
+        return _short(name) in cited or bool(title and topic_overlap(title, name) >= 0.99)
+
+    out: np.ndarray | None
+    if hasattr(index, "law_flags"):  # one question per law, no entry built (issue 15)
+        out = index.law_flags(implemented)
+    else:
+        names: dict[str, bool] = {}
+        for e in index.entries:
+            if e.law.name not in names:
+                names[e.law.name] = implemented(e.law.name)
+        out = np.fromiter((names[e.law.name] for e in index.entries), dtype=bool, count=len(index.entries))
     if out is not None and not out.any():
         out = None
     ctx.cache[key] = out

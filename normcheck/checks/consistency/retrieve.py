@@ -21,7 +21,7 @@ import hashlib
 import math
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -498,6 +498,7 @@ class SuperiorIndex:
         else:
             laws = sorted({e.law.id: e.law.name for e in self.entries}.items())
         self._law_ids = {law_id: k for k, (law_id, _) in enumerate(laws)}
+        self._law_names = [name for _, name in laws]
         self._law_grams = [set(_grams(_topic(name), 2)) for _, name in laws]
         if isinstance(self.entries, LazyEntries):
             remap = np.asarray([self._law_ids[law_id] for law_id in law_ids], dtype=np.int64)
@@ -523,6 +524,11 @@ class SuperiorIndex:
         v = copy.copy(self)
         v._base_mask = mask if self._base_mask is None else (mask & self._base_mask)
         return v
+
+    def law_flags(self, pick: Callable[[str], bool]) -> np.ndarray:
+        """Per-entry ``pick(law name)``, asked once per law (no entry is built)."""
+        per_law = np.asarray([bool(pick(name)) for name in self._law_names], dtype=bool)
+        return per_law[self._entry_law] if len(per_law) else np.zeros(len(self._entry_law), dtype=bool)
 
     def law_prior(self, title: str) -> np.ndarray:
         """Per-entry topical prior in [0, 1]: bigram overlap of the document title with the name of
