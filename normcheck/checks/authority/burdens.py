@@ -103,10 +103,11 @@ def analyse_text(text: str, kind: str, tables: LegalityTables | None = None, tit
     per row."""
     tables = tables or legality()
     out: list[Hit] = []
+    pieces = sentences(text)  # once per text, not once per row (issue 15)
     for row in tables.analysers:
         if kind not in row.kinds or (row.since is not None and as_of < row.since):
             continue
-        for start, sent in (sentences(text) if row.scope == "sentence" else [(0, text)]):
+        for start, sent in (pieces if row.scope == "sentence" else [(0, text)]):
             hit = match_row(row, sent, tables, title, lead)
             if hit is not None:
                 out.append(Hit(row=row, start=start + hit.start, end=start + hit.end, sentence=sent,
@@ -121,10 +122,11 @@ def abolished_in(text: str, as_of: str, tables: LegalityTables | None = None,
     or after their change."""
     tables = tables or legality()
     out = []
+    pieces = sentences(text)
     for row in tables.abolished:
         if as_of < row.since or (row.title_unless is not None and title and row.title_unless.search(title)):
             continue
-        for start, sent in sentences(text):
+        for start, sent in pieces:
             m = row.pattern.search(sent)
             if m is None:
                 continue
