@@ -307,6 +307,22 @@ def ref_evidence(corpus: Any, ref: Ref, as_of: str, cache: dict[str, Any] | None
     return out
 
 
+def refs_evidence(ctx: Any, refs: list[Ref]) -> tuple[list[Evidence], list[str]]:
+    """The evidence and the citations (in force on the document's date) of ``refs``, each once."""
+    evs: list[Evidence] = []
+    cites: list[str] = []
+    for ref in refs:
+        cite = ref.cite(ctx.as_of)
+        if cite is None:
+            continue
+        ev = ref_evidence(ctx.corpus, ref, ctx.as_of, ctx.cache)
+        if ev is not None and ev not in evs:
+            evs.append(ev)
+        if cite not in cites:
+            cites.append(cite)
+    return evs, cites
+
+
 def _ref_evidence(corpus: Any, ref: Ref, as_of: str) -> Evidence | None:
     n = ref.at(as_of)
     if n is None:

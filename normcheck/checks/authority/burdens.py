@@ -25,15 +25,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from normcheck.checks import CheckContext, register
-from normcheck.checks.authority.basis import Basis, find_basis, ref_evidence
+from normcheck.checks.authority.basis import Basis, find_basis, refs_evidence
 from normcheck.checks.authority.check import own_spans
-from normcheck.knowledge.legality import Abolished, Analyser, LegalityTables, Ref, legality
+from normcheck.knowledge.legality import Abolished, Analyser, LegalityTables, legality
+from normcheck.text.sentences import sentences
 from normcheck.types.document import CLAUSE_KINDS, Document, Node
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
 from normcheck.types.law import Level
 
 RULE_NAME = "legality"
-_SENTENCE_END = "。；;\n"
 _LOWER = {Severity.HIGH: Severity.MEDIUM, Severity.MEDIUM: Severity.LOW, Severity.LOW: Severity.LOW}
 #: Confidence factor when a looser superior basis was found (the alarm is lowered, not dropped).
 BASIS_FACTOR = 0.5
@@ -48,20 +48,6 @@ class Hit:
     end: int
     sentence: str
     missing: tuple[str, ...] = ()
-
-
-def sentences(text: str) -> list[tuple[int, str]]:
-    """(start, sentence) pieces of ``text``, split after 。；; and newlines."""
-    out = []
-    start = 0
-    for i, ch in enumerate(text):
-        if ch in _SENTENCE_END:
-            if text[start:i + 1].strip():
-                out.append((start, text[start:i + 1]))
-            start = i + 1
-    if text[start:].strip():
-        out.append((start, text[start:]))
-    return out
 
 
 def _refers(sentence: str, end: int, tables: LegalityTables) -> bool:
@@ -155,21 +141,6 @@ def _pieces(doc: Document) -> list[tuple[Node, int, str, str]]:
     return out
 
 
-def _evidence(ctx: CheckContext, refs: list[Ref]) -> tuple[list[Evidence], list[str]]:
-    evs: list[Evidence] = []
-    cites: list[str] = []
-    for ref in refs:
-        cite = ref.cite(ctx.as_of)
-        if cite is None:
-            continue
-        ev = ref_evidence(ctx.corpus, ref, ctx.as_of, ctx.cache)
-        if ev is not None and ev not in evs:
-            evs.append(ev)
-        if cite not in cites:
-            cites.append(cite)
-    return evs, cites
-
-
 def _finding_for(ctx: CheckContext, kind: Level, node: Node, offset: int, text: str, hit: Hit,
                  tables: LegalityTables) -> Finding | None:
     row = hit.row
@@ -195,7 +166,7 @@ def _finding_for(ctx: CheckContext, kind: Level, node: Node, offset: int, text: 
             message += f"；已检索上位法（{'、'.join(found.searched[:3])}等{found.scope}部）未见依据"
     refs = [tables.ref(r) for r in row.evidence]
     refs += [r for r in tables.supervising_for(kind.value, row.type, text) if r not in refs]
-    evs, cites = _evidence(ctx, refs)
+    evs, cites = refs_evidence(ctx, refs)
     basis = "；".join(cites) if cites else row.basis
     if basis_ev:
         basis = f"上位法依据：{basis_ev[0].law}{basis_ev[0].article}；{basis}"
@@ -207,7 +178,7 @@ def _finding_for(ctx: CheckContext, kind: Level, node: Node, offset: int, text: 
 def _abolished_finding(ctx: CheckContext, kind: Level, node: Node, offset: int, text: str, row: Abolished,
                        start: int, end: int, tables: LegalityTables) -> Finding:
     ref = tables.ref(row.ref)
-    evs, cites = _evidence(ctx, [ref])
+    evs, cites = refs_evidence(ctx, [ref])
     return Finding(type=FindingType.OUTDATED_REFERENCE, clause=node.id or node.label or None, start=offset + start,
                    end=offset + end, severity=Severity(row.severity), confidence=0.8,
                    message=f"使用已废止的制度或者已被取代的用语“{text[start:end]}”：{row.replaced_by}（自{row.since}起）",

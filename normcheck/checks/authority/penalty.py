@@ -33,16 +33,16 @@ import numpy as np
 
 from normcheck.checks import CheckContext
 from normcheck.checks.authority.acts import Act, analyze_clause
-from normcheck.checks.authority.basis import ref_evidence, shared_share
+from normcheck.checks.authority.basis import refs_evidence, shared_share
 from normcheck.knowledge import penalties
 from normcheck.knowledge.legality import LegalityTables, SuperiorMeasures, legality
 from normcheck.text.numerals import cn_to_int, int_to_cn
+from normcheck.text.sentences import sentences
 from normcheck.types.document import Document, Node
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
 from normcheck.types.law import Level
 
 RULE_NAME = "authority"
-_SENT_END = "。；;\n"
 _LOWER = {Severity.HIGH: Severity.MEDIUM, Severity.MEDIUM: Severity.LOW, Severity.LOW: Severity.LOW}
 _LIST = re.compile(r"下列(行为|情形)之一")
 _INTERNAL = re.compile(r"违反本(?:条例|办法|规定|细则|法|实施办法)第([一二三四五六七八九十百零〇]+)条")
@@ -64,18 +64,6 @@ def family_of(type_: str) -> str:
         if row.type == type_:
             return _ITEM_FAMILY.get(row.item, type_)
     return type_
-
-
-def sentences(text: str) -> list[tuple[int, str]]:
-    out, start = [], 0
-    for i, ch in enumerate(text):
-        if ch in _SENT_END:
-            if text[start:i + 1].strip():
-                out.append((start, text[start:i + 1]))
-            start = i + 1
-    if text[start:].strip():
-        out.append((start, text[start:]))
-    return out
 
 
 def conduct_of(sentence: str) -> str:
@@ -332,18 +320,7 @@ def _review_evidence(ctx: CheckContext, tables: LegalityTables, ref_ids: list[st
     assert ctx.kind is not None
     refs = [tables.ref(r) for r in ref_ids]
     refs += [r for r in tables.supervising_for(ctx.kind.value, type_, clause) if r not in refs]
-    evs: list[Evidence] = []
-    cites: list[str] = []
-    for ref in refs:
-        cite = ref.cite(ctx.as_of)
-        if cite is None:
-            continue
-        ev = ref_evidence(ctx.corpus, ref, ctx.as_of, ctx.cache)
-        if ev is not None and ev not in evs:
-            evs.append(ev)
-        if cite not in cites:
-            cites.append(cite)
-    return evs, cites
+    return refs_evidence(ctx, refs)
 
 
 def _superior_evidence(al: Any) -> Evidence:
