@@ -91,7 +91,7 @@ def _lead_id(clause_id: str | None) -> str:
     return re.sub(r"第[（(][一二三四五六七八九十]+[）)]项$", "", clause_id or "")
 
 
-def near_copy_of(al: Alignment, body: str) -> bool:
+def near_copy_of(al: Alignment) -> bool:
     """A near-verbatim copy of the provision, whatever its law."""
     return al.coverage >= MIN_COVERAGE_ANY_LAW
 
@@ -397,7 +397,7 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
         p, al = best
         if pos in items_of:
             lead_law[node.id or ""] = al.law.id
-        elif not near_copy_of(al, body) and lead_law.get(_lead_id(node.id), al.law.id) != al.law.id:
+        elif not near_copy_of(al) and lead_law.get(_lead_id(node.id), al.law.id) != al.law.id:
             continue  # an item paraphrasing another law than its lead-in's with its items: a chance match
         if other_body(body, al.superior_text, al.law.name, title) or delegation(al.article.text, kind) is not None \
                 or other_scope(body, title, al.superior_text, al.law.name):

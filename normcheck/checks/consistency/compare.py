@@ -14,6 +14,9 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from enum import Enum
 
+from normcheck.checks.consistency.sentences import Unit, pair_units
+from normcheck.checks.consistency.sentences import similarity as unit_similarity
+from normcheck.checks.consistency.sentences import units as text_units
 from normcheck.knowledge import comparison, message, modals, penalties, units
 from normcheck.text.numerals import cn_to_int
 from normcheck.types.findings import Severity
@@ -411,12 +414,7 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
         ca, cb = _conduct(a, f.start), _conduct(b, g.start)
         if min(len(ca), len(cb)) >= 6 and _sim(ca, cb) < 0.5:
             continue  # a fine for other conduct
-        if f.hi > g.hi:
-            d, note = Direction.WIDER_PENALTY, message("compare.fine_wider")
-        elif f.lo < g.lo:
-            d, note = Direction.LIGHTER_PENALTY, message("compare.fine_lighter")
-        else:
-            d, note = Direction.NARROWER_PENALTY, message("compare.fine_narrower")
+        d, note = _fine_direction(f, g)
         out.append(Difference(DiffKind.FINE_RANGE, d, (f.start, f.end), (g.start, g.end),
                               f.describe(a), g.describe(b), note))
 
@@ -529,8 +527,6 @@ def _sentence(text: str, pos: int) -> str:
     return text[lo:min(nxt) if nxt else len(text)]
 
 
-#: Compare paraphrases sentence by sentence (numbers, fines, modal verbs, 、-lists; issue 13).
-UNIT_PAIRING = True
 #: Wording overlap (Dice of bigrams, numerals left out) from which a clause sentence and a superior
 #: sentence are taken to say the same thing (sentence pairing of paraphrases).
 MIN_UNIT_SIMILARITY = 0.45
@@ -568,19 +564,24 @@ def _number_note(q: Quantity, p: Quantity) -> str:
     return f"{_WHAT.get(q.category, '数额')}由上位法的{p.describe()}{verb}为{q.describe()}"
 
 
-def _fine_difference(a: str, b: str, f: FineRange, g: FineRange) -> Difference:
+def _fine_direction(f: FineRange, g: FineRange) -> tuple[Direction, str]:
+    """Which way clause fine ``f`` departs from superior fine ``g``, and the words for it."""
     if f.hi > g.hi:
-        fd, fnote = Direction.WIDER_PENALTY, message("compare.fine_wider")
-    elif f.lo < g.lo:
-        fd, fnote = Direction.LIGHTER_PENALTY, message("compare.fine_lighter")
-    else:
-        fd, fnote = Direction.NARROWER_PENALTY, message("compare.fine_narrower")
+        return Direction.WIDER_PENALTY, message("compare.fine_wider")
+    if f.lo < g.lo:
+        return Direction.LIGHTER_PENALTY, message("compare.fine_lighter")
+    return Direction.NARROWER_PENALTY, message("compare.fine_narrower")
+
+
+def _fine_difference(a: str, b: str, f: FineRange, g: FineRange) -> Difference:
+    fd, fnote = _fine_direction(f, g)
     return Difference(DiffKind.FINE_RANGE, fd, (f.start, f.end), (g.start, g.end),
                       f.describe(a), g.describe(b), f"{fnote}：本条{f.describe(a)}，上位法{g.describe(b)}")
 
 
 def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[FineRange],
-                  fb: list[FineRange], article: str) -> tuple[list[Difference], set[int], set[int]]:
+                  fb: list[FineRange], pairs: list[tuple[Unit, Unit, float]],
+                  article_ranges: set[tuple[float, float, str]]) -> tuple[list[Difference], set[int], set[int]]:
     """Numbers and fines compared sentence by sentence (issue 13): each clause sentence is paired with
     the superior sentence that says the same thing in other words; inside a pair, fines and quantities
     of one category that are equal cancel out, and the leftovers are paired in order when both
@@ -589,18 +590,13 @@ def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: li
 
     Returns the differences and the clause quantities and fines that lay in a paired sentence (the
     looser pairing by context leaves those alone)."""
-    from normcheck.checks.consistency.sentences import pair_units
-
     out: list[Difference] = []
     covered_q: set[int] = set()
     covered_f: set[int] = set()
-    # a fine equal to one the superior article sets (in another paragraph, for other parties) restates that one
-    article_ranges = {(g.lo, g.hi, g.category) for g in (fine_ranges(article) if article != b else fb)}
-    from normcheck.checks.consistency.sentences import similarity as unit_similarity
-    from normcheck.checks.consistency.sentences import units as text_units
-
     sup_units = text_units(b)
-    for ua, ub, _sim in pair_units(a, b, min_similarity=MIN_UNIT_SIMILARITY):
+    fine_qa_all = {i for f in fa for i in f.qty_ids}
+    fine_qb_all = {i for f in fb for i in f.qty_ids}
+    for ua, ub, _sim in pairs:
         # the superior sentences this clause sentence could restate (a sibling: 省级 20年 beside 县级 10年)
         near = [u for u in sup_units if u != ub and unit_similarity(ua.text, u.text) >= SIBLING_SHARE * _sim]
         xa = [f for f in fa if ua.holds(f.start, f.end)]
@@ -608,8 +604,7 @@ def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: li
         covered_f.update(f.start for f in xa)
         left_a = [f for f in xa if not any((f.lo, f.hi, f.category) == (g.lo, g.hi, g.category) for g in xb)]
         left_b = [g for g in xb if not any((f.lo, f.hi, f.category) == (g.lo, g.hi, g.category) for f in xa)]
-        fine_qa = {i for f in fa for i in f.qty_ids}
-        fine_qb = {i for f in fb for i in f.qty_ids}
+        fine_qa, fine_qb = set(fine_qa_all), set(fine_qb_all)
         if len(left_a) == len(left_b):
             for f, g in zip(left_a, left_b, strict=True):
                 if f.category == g.category and (f.lo, f.hi, f.category) not in article_ranges:
@@ -662,13 +657,11 @@ _FILLER_RE = re.compile(r"^(?:依法|依照规定|按照规定|及时|先行|一
 _BOUND_VERB_RE = re.compile(r"(?:超过|超出|少于|低于|迟于|早于|高于|多于)")
 
 
-def _unit_modalities(a: str, b: str, article: str) -> list[Difference]:
+def _unit_modalities(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
     """Modal verbs compared sentence by sentence (issue 13): a clause sentence paired with a superior
     sentence, each with one kind of norm (应当 / 可以 / 不得), governing the same act, of another kind."""
-    from normcheck.checks.consistency.sentences import pair_units
-
     out: list[Difference] = []
-    for ua, ub, _sim in pair_units(a, b, min_similarity=MIN_UNIT_SIMILARITY):
+    for ua, ub, _sim in pairs:
         ma = [(ua.start + m.start(), ua.start + m.end(), m.group(0)) for m in _MODAL_RE.finditer(ua.text)]
         mb = [(ub.start + m.start(), ub.start + m.end(), m.group(0)) for m in _MODAL_RE.finditer(ub.text)]
         ca, cb = {_MODAL_CLASS[w] for *_, w in ma}, {_MODAL_CLASS[w] for *_, w in mb}
@@ -749,25 +742,17 @@ def _core_of_last(x: str, y: str) -> str:
 MIN_LIST_UNIT = 0.5
 
 
-def _sim_units(x: str, y: str) -> float:
-    from normcheck.checks.consistency.sentences import similarity as unit_similarity
-
-    return unit_similarity(x, y)
-
-
 def _prohibits(text: str, lo: int, hi: int) -> bool:
     """A prohibition (不得/禁止) stands in its sentence before the end ``hi`` of a list's first item."""
     return any(_MODAL_CLASS[m.group(0)] == "prohibit" for m in _MODAL_RE.finditer(text, lo, hi))
 
 
-def _unit_lists(a: str, b: str) -> list[Difference]:
+def _unit_lists(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
     """Enumerations compared sentence by sentence (issue 13): items of the superior's 、-list that the
     paired clause sentence (indeed the whole clause) does not restate, and items the clause adds."""
-    from normcheck.checks.consistency.sentences import pair_units
-
     out: list[Difference] = []
     done: set[tuple[int, int]] = set()
-    for ua, ub, _sim in pair_units(a, b, min_similarity=MIN_UNIT_SIMILARITY):
+    for ua, ub, _sim in pairs:
         ea, eb = _enumerations(a, ua.start, ua.end), _enumerations(b, ub.start, ub.end)
         for sa, items_a in ea:
             for sb, items_b in eb:
@@ -790,7 +775,7 @@ def _unit_lists(a: str, b: str) -> list[Difference]:
                 added = [t for t in added if not _OPEN_ITEM_RE.search(t) and not _MODAL_RE.search(t)]
                 if not (missing and len(missing) < len(core_b) and len(missing) <= MAX_LIST_CHANGE):
                     continue
-                if _sim_units(ua.text, ub.text) < MIN_LIST_UNIT or not _prohibits(b, ub.start, items_b[0][1]) \
+                if unit_similarity(ua.text, ub.text) < MIN_LIST_UNIT or not _prohibits(b, ub.start, items_b[0][1]) \
                         or not _prohibits(a, ua.start, items_a[0][1]):
                     continue  # only a prohibition restated with fewer items: what it no longer forbids
                 out.append(Difference(DiffKind.LIST, Direction.LOOSER_ON_CITIZENS, (items_a[0][0], items_a[-1][1]),
@@ -806,17 +791,20 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
     kinds = {d.kind for d in found}
     covered_q: set[int] = set()
     covered_f: set[int] = set()
-    if UNIT_PAIRING and not kinds & {DiffKind.FINE_RANGE, DiffKind.NUMBER}:
-        paired, covered_q, covered_f = _unit_numbers(a, b, qa, qb, fa, fb, article)
+    # sentence pairs (numbers, fines, modal verbs, lists and dropped penalty types read them) and the fines
+    # the whole superior article sets (a clause fine equal to one of them restates that one)
+    pairs = pair_units(a, b, min_similarity=MIN_UNIT_SIMILARITY)
+    article_ranges = {(g.lo, g.hi, g.category) for g in (fine_ranges(article) if article != b else fb)}
+    if not kinds & {DiffKind.FINE_RANGE, DiffKind.NUMBER}:
+        paired, covered_q, covered_f = _unit_numbers(a, b, qa, qb, fa, fb, pairs, article_ranges)
         out.extend(paired)
         kinds |= {d.kind for d in out}
     # fines: a clause range equal to no superior range, paired with the superior fine for the most
     # similar conduct (or the only one)
     if DiffKind.FINE_RANGE not in kinds and fa and fb:
-        b_ranges = {(g.lo, g.hi, g.category) for g in fb}
+        b_ranges = {(g.lo, g.hi, g.category) for g in fb} | article_ranges
         a_ranges = {(f.lo, f.hi, f.category) for f in fa}
         free_b = [g for g in fb if (g.lo, g.hi, g.category) not in a_ranges]
-        b_ranges |= {(g.lo, g.hi, g.category) for g in (fine_ranges(article) if article != b else [])}
         for f in fa:
             if (f.lo, f.hi, f.category) in b_ranges or f.start in covered_f:
                 continue
@@ -827,13 +815,7 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
             g = max(cands, key=lambda x: _jac(conduct, _bigrams(_CONDUCT_NOISE.sub("", _conduct(b, x.start)))))
             if _jac(conduct, _bigrams(_CONDUCT_NOISE.sub("", _conduct(b, g.start)))) < MIN_CONDUCT:
                 continue  # a fine for other conduct
-                continue
-            if f.hi > g.hi:
-                fd, fnote = Direction.WIDER_PENALTY, message("compare.fine_wider")
-            elif f.lo < g.lo:
-                fd, fnote = Direction.LIGHTER_PENALTY, message("compare.fine_lighter")
-            else:
-                fd, fnote = Direction.NARROWER_PENALTY, message("compare.fine_narrower")
+            fd, fnote = _fine_direction(f, g)
             out.append(Difference(DiffKind.FINE_RANGE, fd, (f.start, f.end), (g.start, g.end),
                                   f.describe(a), g.describe(b), f"{fnote}：{f.describe(a)} / 上位法 {g.describe(b)}"))
             free_b.remove(g)
@@ -876,8 +858,8 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
                                   q.describe(), p.describe(), _number_note(q, p)))
             taken.add(p.start)
     # modal verbs governing the same act
-    if UNIT_PAIRING and DiffKind.MODALITY not in kinds:
-        out.extend(_unit_modalities(a, b, article))
+    if DiffKind.MODALITY not in kinds:
+        out.extend(_unit_modalities(a, b, article, pairs))
         kinds |= {d.kind for d in out}
     if DiffKind.MODALITY not in kinds:
         mb = [(m.start(), m.end(), m.group(0)) for m in _MODAL_RE.finditer(b)]
@@ -915,16 +897,14 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
                 out.append(Difference(DiffKind.PENALTY_TYPE, Direction.WIDER_PENALTY, span, None,
                                       name, "、".join(tb), f"增设了上位法未规定的处罚种类：{name}"))
         if fa and fb:
-            from normcheck.checks.consistency.sentences import pair_units
-
-            paired_b = [ub for _, ub, _ in pair_units(a, b, min_similarity=MIN_UNIT_SIMILARITY)]
+            paired_b = [ub for _, ub, _ in pairs]
             for name, span in tb.items():
                 if name not in ta and any(ub.holds(*span) for ub in paired_b):
                     out.append(Difference(DiffKind.PENALTY_DROPPED, Direction.LIGHTER_PENALTY, None, span,
                                           "", name, f"删去了上位法规定的处罚种类：{name}"))
     # enumerated lists
-    if UNIT_PAIRING and DiffKind.LIST not in kinds:
-        out.extend(_unit_lists(a, b))
+    if DiffKind.LIST not in kinds:
+        out.extend(_unit_lists(a, b, pairs))
         kinds |= {d.kind for d in out}
     na, nb = len(_ITEM_RE.findall(a)), len(_ITEM_RE.findall(article))
     # (a list of the conduct a fine punishes is often restated in part, for the conduct the local text
