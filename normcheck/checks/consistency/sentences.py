@@ -128,16 +128,20 @@ def same_conduct(clause: str, superior: str, article: str, *, min_overlap: float
     if len(ca) < 6:
         return None
     cb = conduct(superior)
+    listed = False
     if len(cb) < 6:
-        lead = units(superior)[0].text if units(superior) else ""
-        if "下列" not in lead:
+        pieces = units(superior)
+        if not pieces or "下列" not in pieces[0].text:
             return None
-        cb = items_text(article)
+        cb, listed = items_text(article), True
         if len(cb) < 6:
             return None
-        ga = {ca[i:i + 2] for i in range(len(ca) - 1)}
-        gb = {cb[i:i + 2] for i in range(len(cb) - 1)}
+    ga, gb = _pairs_of(ca), _pairs_of(cb)
+    if listed:  # how much of the clause's conduct the superior's items name
         return bool(ga) and len(ga & gb) / len(ga) >= min_overlap
-    ga = {ca[i:i + 2] for i in range(len(ca) - 1)}
-    gb = {cb[i:i + 2] for i in range(len(cb) - 1)}
     return bool(ga and gb) and 2 * len(ga & gb) / (len(ga) + len(gb)) >= min_overlap
+
+
+def _pairs_of(t: str) -> set[str]:
+    """Character bigrams of an already cleaned text."""
+    return {t[i:i + 2] for i in range(len(t) - 1)}
