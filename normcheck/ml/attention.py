@@ -32,7 +32,14 @@ from typing import Any
 import numpy as np
 
 from normcheck.errors import Code, NormcheckError
-from normcheck.ml.common import TrainResult, collate, length_batches, prepare_run
+from normcheck.ml.common import (
+    TrainResult,
+    collate,
+    length_batches,
+    model_arg_checks,
+    prepare_run,
+    raise_bad_arguments,
+)
 
 Progress = Callable[[str], None]
 
@@ -100,17 +107,7 @@ class AttentionTrainingArguments:
 
     def __post_init__(self) -> None:
         checks = [
-            (self.epochs > 0, "epochs must be > 0"),
-            (self.max_steps is None or self.max_steps > 0, "max_steps must be > 0 or None"),
-            (self.batch_size > 0 and self.eval_batch_size > 0, "batch sizes must be > 0"),
-            (0 < self.learning_rate < 1, "learning_rate must be in (0, 1)"),
-            (self.weight_decay >= 0, "weight_decay must be >= 0"),
-            (0 <= self.warmup_ratio < 1, "warmup_ratio must be in [0, 1)"),
-            (16 <= self.max_length <= 4096, "max_length must be in [16, 4096]"),
-            (self.hidden_size > 0 and self.num_layers > 0 and self.num_heads > 0,
-             "hidden_size, num_layers and num_heads must be > 0"),
-            (self.hidden_size % max(1, self.num_heads) == 0, "hidden_size must be a multiple of num_heads"),
-            (self.vocab_min_freq >= 1 and self.vocab_max_size > 16, "vocab_min_freq >= 1, vocab_max_size > 16"),
+            *model_arg_checks(self),
             (self.max_train_rows is None or self.max_train_rows > 0, "max_train_rows must be > 0 or None"),
             (self.positive_weight > 0 and self.amended_weight >= 0, "positive_weight > 0, amended_weight >= 0"),
             (self.blend in BLEND_MODES, f"blend must be one of {', '.join(BLEND_MODES)}"),
@@ -121,9 +118,7 @@ class AttentionTrainingArguments:
             (self.device in ("cpu", "cuda", "mps", "auto") or self.device.startswith("cuda:"),
              "device must be cpu, cuda, mps or auto"),
         ]
-        bad = [msg for ok, msg in checks if not ok]
-        if bad:
-            raise ValueError("invalid training arguments: " + "; ".join(bad))
+        raise_bad_arguments(checks)
 
 
 # --------------------------------------------------------------------------------------------- data

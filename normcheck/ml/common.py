@@ -80,3 +80,27 @@ def length_batches(n: int, lengths: Sequence[int], size: int, rng: random.Random
         out += [part[i:i + size] for i in range(0, len(part), size)]
     rng.shuffle(out)
     return out
+
+
+def model_arg_checks(a: Any) -> list[tuple[bool, str]]:
+    """The checks every trainer's arguments share (schedule, sizes, vocabulary): (holds, message if not)."""
+    return [
+        (a.epochs > 0, "epochs must be > 0"),
+        (a.max_steps is None or a.max_steps > 0, "max_steps must be > 0 or None"),
+        (a.batch_size > 0 and a.eval_batch_size > 0, "batch sizes must be > 0"),
+        (0 < a.learning_rate < 1, "learning_rate must be in (0, 1)"),
+        (a.weight_decay >= 0, "weight_decay must be >= 0"),
+        (0 <= a.warmup_ratio < 1, "warmup_ratio must be in [0, 1)"),
+        (16 <= a.max_length <= 4096, "max_length must be in [16, 4096]"),
+        (a.hidden_size > 0 and a.num_layers > 0 and a.num_heads > 0,
+         "hidden_size, num_layers and num_heads must be > 0"),
+        (a.hidden_size % max(1, a.num_heads) == 0, "hidden_size must be a multiple of num_heads"),
+        (a.vocab_min_freq >= 1 and a.vocab_max_size > 16, "vocab_min_freq >= 1, vocab_max_size > 16"),
+    ]
+
+
+def raise_bad_arguments(checks: list[tuple[bool, str]]) -> None:
+    """ValueError naming every failed check, in order."""
+    bad = [msg for ok, msg in checks if not ok]
+    if bad:
+        raise ValueError("invalid training arguments: " + "; ".join(bad))

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from normcheck.ml.common import TrainResult, default_out_dir, prepare_run
+from normcheck.ml.common import TrainResult, default_out_dir, model_arg_checks, prepare_run, raise_bad_arguments
 from normcheck.ml.common import collate as _collate
 from normcheck.ml.common import length_batches as _batches
 from normcheck.ml.configuration import LABELS, pair_config
@@ -56,26 +56,14 @@ class PairTrainingArguments:
 
     def __post_init__(self) -> None:
         checks = [
-            (self.epochs > 0, "epochs must be > 0"),
-            (self.max_steps is None or self.max_steps > 0, "max_steps must be > 0 or None"),
-            (self.batch_size > 0 and self.eval_batch_size > 0, "batch sizes must be > 0"),
-            (0 < self.learning_rate < 1, "learning_rate must be in (0, 1)"),
-            (self.weight_decay >= 0, "weight_decay must be >= 0"),
-            (0 <= self.warmup_ratio < 1, "warmup_ratio must be in [0, 1)"),
-            (16 <= self.max_length <= 4096, "max_length must be in [16, 4096]"),
-            (self.hidden_size > 0 and self.num_layers > 0 and self.num_heads > 0,
-             "hidden_size, num_layers and num_heads must be > 0"),
-            (self.hidden_size % max(1, self.num_heads) == 0, "hidden_size must be a multiple of num_heads"),
-            (self.vocab_min_freq >= 1 and self.vocab_max_size > 16, "vocab_min_freq >= 1, vocab_max_size > 16"),
+            *model_arg_checks(self),
             (self.threads is None or self.threads > 0, "threads must be > 0 or None"),
             (self.input_format in INPUT_FORMATS, f"input_format must be one of {', '.join(INPUT_FORMATS)}"),
             (self.max_seconds is None or self.max_seconds > 0, "max_seconds must be > 0 or None"),
             (self.device in ("cpu", "cuda", "mps", "auto") or self.device.startswith("cuda:"),
              "device must be cpu, cuda, mps or auto"),
         ]
-        bad = [msg for ok, msg in checks if not ok]
-        if bad:
-            raise ValueError("invalid training arguments: " + "; ".join(bad))
+        raise_bad_arguments(checks)
 
 
 def _encode(tok: Any, pairs: Sequence[PairExample], max_length: int,
