@@ -276,7 +276,8 @@ def _spoken_of(text: str, family: str, start: int, end: int, fs: int, fe: int, s
         if any(p.search(text[sent_s:start]) for p in sig.judicial):
             return "courts or criminal procedure, not an administrative measure"
     if any(p.search(text[end:fe]) for p in sig.describe_after):
-        return "qualifies a noun or a procedure (…的人, …的机制, …措施 followed by a duty)"
+        return ("spoken of in its sentence (…的人, …人员, inside a title 《…》, put under the law by the next "
+                "sub-clause, …等情形/方式, …措施 followed by a duty)")
     if any(p.search(before) for p in sig.describe):
         return "describes a status or a duty"
     if family == "reserved" and any(p.search(before) for p in sig.topic) and any(
