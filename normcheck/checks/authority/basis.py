@@ -38,6 +38,12 @@ _CACHE_MAX = 64
 #: A 设定权 row's measure (拘留, 吊销营业执照, 冻结, 税收…) rests only on a national law or administrative regulation.
 _NATIONAL = frozenset({Level.LAW, Level.ADMINISTRATIVE_REGULATION})
 _SIZES = re.compile(r"[零〇一二两三四五六七八九十百千万\d]+(日|元|万元|倍|年|个月)(以上|以下|以内)?")
+#: A superior article that provides the measure with every one of the clause's sizes (at least this many distinct
+#: ones: 五日以下…五百元以下…五日以上…十日以下) and shares at least ``_SIZE_SHARED`` of its other words restates it: the
+#: same ladder of sizes is the superior's own (治安管理处罚法 第四十二条 restated for 威胁、侮辱劝阻人的, whose
+#: conduct words a bigram share cannot match).
+_SIZE_TOKENS = 3
+_SIZE_SHARED = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +97,11 @@ def _grams(text: str, generic: re.Pattern[str]) -> set[str]:
     return out
 
 
+def informative_grams(text: str, generic: re.Pattern[str]) -> set[str]:
+    """The informative bigrams of ``text`` (generic words and punctuation removed)."""
+    return _grams(text, generic)
+
+
 def shared_share(clause: str, superior: str, generic: re.Pattern[str]) -> float:
     """Share of the clause's informative bigrams (generic words and punctuation removed) found in the superior
     text."""
@@ -105,9 +116,11 @@ def _label(article: Any) -> str:
 
 
 def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: BasisSearch | None = None,
-               levels: frozenset[Level] | None = None) -> Basis:
+               levels: frozenset[Level] | None = None, sizes: frozenset[str] = frozenset()) -> Basis:
     """The superior basis of ``clause``'s measure (see module docstring). ``ctx`` is a CheckContext; ``levels``
-    limits the basis to superior laws of those levels (a measure only a law may set has no basis in a rule)."""
+    limits the basis to superior laws of those levels (a measure only a law may set has no basis in a rule);
+    ``sizes`` (the clause's penalty sizes, when it has at least ``_SIZE_TOKENS``) make a candidate that contains all
+    of them a strong basis once it shares ``_SIZE_SHARED`` of the clause's words."""
     search = search or legality().basis_search
     corpus = ctx.corpus
     kind = ctx.kind
@@ -118,7 +131,8 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
     from normcheck.checks.consistency.retrieve import align, superior_index
 
     lv = ",".join(sorted(x.value for x in levels)) if levels else ""
-    key = f"legality.basis.{kind.value}.{ctx.region}.{ctx.as_of}.{lv}.{measure.pattern}.{clause}"
+    sz = "|".join(sorted(sizes))
+    key = f"legality.basis.{kind.value}.{ctx.region}.{ctx.as_of}.{lv}.{measure.pattern}.{sz}.{clause}"
     if key in ctx.cache:
         return ctx.cache[key]  # type: ignore[no-any-return]
     try:
@@ -136,7 +150,7 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
         return out
     subject = measure.sub("|", clause)  # the measure's own words do not count as the same subject
     searched: list[str] = []
-    best = _best(cands, measure, subject, search, searched, levels)
+    best = _best(cands, measure, subject, search, searched, levels, sizes)
     later = False
     try:  # a weak first answer does not hide a closer article found by the two narrower searches
         if best is None or best[1] < search.strong_shared:  # the articles that provide for the measure, ranked
@@ -144,7 +158,7 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
             mask = _measure_mask(index, measure)
             if mask.any():
                 got = _best(align(clause, index, limit=search.candidates, prior=prior, mask=mask), measure,
-                            subject, search, searched, levels)
+                            subject, search, searched, levels, sizes)
                 if got is not None and (best is None or got[1] > best[1]):
                     best = got
         if best is None or best[1] < search.strong_shared:  # superior laws in force then whose version of that
@@ -154,7 +168,7 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
                 mask = _measure_mask(gap, measure)
                 if mask.any():
                     got = _best(align(clause, gap, limit=search.candidates, mask=mask), measure, subject,
-                                search, searched, levels)
+                                search, searched, levels, sizes)
                     if got is not None and (best is None or got[1] > best[1]):
                         best, later = got, True
     except Exception:  # the extra searches are best effort: the first one's answer stands
@@ -177,7 +191,8 @@ def find_basis(ctx: Any, clause: str, measure: re.Pattern[str], *, search: Basis
 
 
 def _best(cands: list[Any], measure: re.Pattern[str], subject: str, search: BasisSearch,
-          searched: list[str], levels: frozenset[Level] | None = None) -> tuple[Any, float] | None:
+          searched: list[str], levels: frozenset[Level] | None = None,
+          sizes: frozenset[str] = frozenset()) -> tuple[Any, float] | None:
     """The candidate that provides for the measure and shares most of the clause's subject (``searched`` collects
     the law names examined)."""
     best = None
@@ -192,6 +207,8 @@ def _best(cands: list[Any], measure: re.Pattern[str], subject: str, search: Basi
         if not measure.search(text):
             continue
         share = shared_share(subject, text, search.generic)
+        if sizes and share >= _SIZE_SHARED and all(x in text for x in sizes):
+            share = max(share, search.strong_shared)  # the superior's own ladder of sizes: a restatement
         if share < search.min_shared:
             continue
         if best is None or share > best[1]:
@@ -391,9 +408,11 @@ def measure_basis(ctx: Any, clause: str, types: list[str], acts: list[str]) -> B
     if not words:
         return Basis(note="无可检索的措施用语")
     # amounts and durations (五日以下, 五百元) are the penalty's size, not the conduct: they must not make a basis
+    # on their own, but all of them together with some of the conduct's words do (the superior's own ladder)
+    sizes = frozenset(m.group(0) for m in _SIZES.finditer(clause))
     clause = _SIZES.sub("", clause)
     return find_basis(ctx, clause, re.compile("|".join(f"(?:{w})" for w in dict.fromkeys(words))),
-                      levels=_NATIONAL)
+                      levels=_NATIONAL, sizes=sizes if len(sizes) >= _SIZE_TOKENS else frozenset())
 
 
 def conditional_basis(ctx: Any, clause: str, acts: list[str]) -> Basis:

@@ -37,6 +37,9 @@ _CONFIDENCE = confidence("authority")  # data/confidence.json
 _LOWER = {Severity.HIGH: Severity.MEDIUM, Severity.MEDIUM: Severity.LOW, Severity.LOW: Severity.LOW}
 #: Generic obligation wording (应当/不得 on citizens) is worth a look, never an alarm on its own.
 _WEAK_TYPES = {"义务": Severity.LOW}
+#: A ；-piece is searched for a basis on its own only with at least this many informative bigrams (a short piece
+#: matches unrelated articles by a few common words).
+_PIECE_GRAMS = 8
 
 
 def _weight(s: Severity) -> float:
@@ -196,11 +199,47 @@ def _sentences_of(text: str, start: int, end: int) -> str:
     return got if len(got.strip()) >= 20 else text
 
 
+def _piece_of(text: str, start: int, end: int) -> str:
+    """The ；-piece of ``text`` that ``[start, end)`` lies in ("" when it spans several or is very short): one
+    provision of a sentence that lists several (研究开发费用…；…加速折旧；…技术转让所得，可以免征、减征企业所得税)."""
+    s = start
+    while s > 0 and text[s - 1] not in "。；;\n":
+        s -= 1
+    e = end
+    while e < len(text) and text[e] not in "。；;\n":
+        e += 1
+    if any(ch in "；;" for ch in text[start:end]):
+        return ""
+    got = text[s:e + 1]
+    return got if len(got.strip()) >= 12 else ""
+
+
+def _own_provision(piece: str) -> bool:
+    """Whether a ；-piece states a provision of its own: not a follow-on of the piece before (逾期不改正的…, 情节严重的…
+    punish the conduct named there) and with enough informative words to be matched on its own."""
+    from normcheck.checks.authority.basis import informative_grams
+    from normcheck.knowledge.legality import legality
+
+    tables = legality()
+    if tables.measures is not None and tables.measures.follow_on.match(piece.lstrip()):
+        return False
+    return len(informative_grams(piece, tables.basis_search.generic)) >= _PIECE_GRAMS
+
+
+def _rank(b: Any) -> tuple[int, float]:
+    """Strong basis first, then any basis by shared share, then none."""
+    return (2 if b.strong else 1 if b.evidence is not None else 0, b.shared)
+
+
 def _setting_basis(ctx: CheckContext, hit: _Hit, tables: AuthorityTables
                    ) -> tuple[Severity, float, dict[str, Any], list[Evidence], str] | None:
     """For a 设定权 row on penalties, compulsory measures or reserved matters: whether its rule was in force on the
     document's date, then the superior provision that provides the same measure on the same matter — a restatement
-    (strong basis) raises nothing, a likely one is low and cites it; None = no finding."""
+    (strong basis) raises nothing, a likely one is low and cites it; None = no finding.
+
+    Each sentence (。) holding the row's acts is searched on its own (威胁、侮辱…处拘留。殴打…处拘留。 restate two
+    superior articles), and also the one ；-piece that holds its acts when the sentence lists several provisions; the
+    alarm drops only when every sentence has a strong basis and is low when every sentence has one."""
     from normcheck.checks.authority.basis import measure_basis
     from normcheck.knowledge.legality import legality
 
@@ -210,13 +249,24 @@ def _setting_basis(ctx: CheckContext, hit: _Hit, tables: AuthorityTables
         return Severity.LOW, hit.confidence * 0.5, {"rule_not_in_force": since}, [], note
     node_text = ctx.document.original[hit.node.start:hit.node.end]
     rel = hit.offset - hit.node.start
-    text = _sentences_of(node_text, rel + min(a.start for a in hit.acts), rel + max(a.end for a in hit.acts))
-    sup = measure_basis(ctx, text, [a.type for a in hit.acts], [a.text for a in hit.acts])
-    if sup.strong:
+    groups: dict[str, list[Act]] = {}
+    for a in hit.acts:
+        groups.setdefault(_sentences_of(node_text, rel + a.start, rel + a.end), []).append(a)
+    found = []
+    for sentence, acts in groups.items():
+        texts = [sentence]
+        piece = _piece_of(node_text, rel + min(a.start for a in acts), rel + max(a.end for a in acts))
+        if piece and piece.strip() != sentence.strip() and _own_provision(piece):
+            texts.append(piece)
+        got = [measure_basis(ctx, t, [a.type for a in acts], [a.text for a in acts]) for t in texts]
+        found.append(max(got, key=_rank))
+    if all(b.strong for b in found):
         return None
-    if sup.evidence is not None:
-        return (Severity.LOW, hit.confidence * 0.5, sup.details(), [sup.evidence],
+    if all(b.evidence is not None for b in found):
+        sup = next(b for b in found if not b.strong)
+        return (Severity.LOW, hit.confidence * 0.5, sup.details(), [sup.evidence],  # type: ignore[list-item]
                 f"；上位法依据：{sup.cite}（条文规定同一措施，本条可能是重申）")
+    sup = next(b for b in found if b.evidence is None)
     return hit.severity, hit.confidence, sup.details(), [], ""
 
 
