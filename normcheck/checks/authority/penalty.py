@@ -38,19 +38,25 @@ from normcheck.knowledge import penalties
 from normcheck.knowledge.legality import LegalityTables, SuperiorMeasures, legality
 from normcheck.text.numerals import cn_to_int, int_to_cn
 from normcheck.text.sentences import sentences
-from normcheck.types.document import Document, Node
+from normcheck.types.document import Document, Node, NodeKind
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
 from normcheck.types.law import Level
 
 RULE_NAME = "authority"
 _LOWER = {Severity.HIGH: Severity.MEDIUM, Severity.MEDIUM: Severity.LOW, Severity.LOW: Severity.LOW}
 _LIST = re.compile(r"下列(行为|情形)之一")
-_INTERNAL = re.compile(r"违反本(?:条例|办法|规定|细则|法|实施办法)第([一二三四五六七八九十百零〇]+)条")
+_INTERNAL = re.compile(r"违反本(?:条例|办法|规定|细则|法|实施办法)第([一二三四五六七八九十百零〇]+)条"
+                       r"(?:第([一二三四五六七八九十]+)款)?")
 _PREFIX = re.compile(r"^\s*(第[一二三四五六七八九十百零〇]+条(之[一二三四五六七八九十]+)?)?\s*"
                      r"([（(][一二三四五六七八九十\d]+[）)])?\s*(违反本(条例|办法|规定|细则|法|实施办法)[^，。；]{0,20}?规定[，,]?)?")
 _ITEM_LABEL = re.compile(r"^\s*[（(][一二三四五六七八九十\d]+[）)]")
 _ITEM_FAMILY = {3: "资格罚", 4: "行为罚", 5: "人身罚"}
+#: A paragraph that continues the one before it by pointing back (有前款第一项行为的…, 违反前两款规定的…): one
+#: provision.
+_POINTS_BACK = re.compile(r"^\s*(有|违反|对|实施|犯)?(前款|前两款|前三款|前项|上述|前述)|^\s*(依照|按照)前款")
 _MASKS: dict[int, tuple[int, np.ndarray]] = {}
+_UNIT_SHARED = 0.5
+_UNIT_MARGIN = 0.15
 PENALTY_KINDS = (Level.ADMINISTRATIVE_REGULATION, Level.LOCAL_REGULATION, Level.MUNICIPAL_REGULATION,
                  Level.AUTONOMOUS_REGULATION, Level.DEPARTMENT_RULE, Level.PROVINCIAL_RULE, Level.MUNICIPAL_RULE)
 
@@ -182,6 +188,13 @@ def _money(text: str, sm: SuperiorMeasures) -> list[tuple[float, float, int, int
     return out
 
 
+def _cn(s: str) -> int:
+    try:
+        return cn_to_int(s)
+    except ValueError:
+        return 0
+
+
 def _clause(doc: Document, art: Node, offset: int) -> str | None:
     node = doc.clause_at(offset)
     return (node.id if node is not None and node.id else None) or art.id or art.label or None
@@ -225,13 +238,14 @@ def _article_conduct(doc: Document, art: Node, sent_start: int, sentence: str,
             return "".join(_ITEM_LABEL.sub("", s) for s in items)[:300]
     m = _INTERNAL.search(sentence)
     if m and len(re.sub(r"[的，,。；\s]", "", own)) < 8:
-        try:
-            n = cn_to_int(m.group(1))
-        except ValueError:
-            n = 0
+        n = _cn(m.group(1))
         for node in doc.articles():
             if node.number == n and not node.suffix:
                 body = doc.original[node.start:node.end]
+                paras = [c for c in node.children if c.kind == NodeKind.PARAGRAPH]
+                k = _cn(m.group(2)) if m.group(2) else 0
+                if 0 < k <= len(paras):  # 违反本条例第三十二条第三款: that paragraph's conduct, not the article's
+                    body = doc.original[paras[k - 1].start:paras[k - 1].end]
                 return _PREFIX.sub("", body, count=1)[:300]
     return own
 
@@ -264,7 +278,7 @@ def penalty_findings(ctx: CheckContext, tables: LegalityTables | None = None) ->
             if best is None:
                 continue
             al, share = best
-            sup = al.article.text
+            sup = conduct_unit(al.article, conduct, generic)
             problems = _compare(sent, acts, sup, sm, fine_type)
             for sev, sub, msg, s, e in problems:
                 if al.score < sm.firm_score or share < sm.firm_shared:
@@ -274,6 +288,43 @@ def penalty_findings(ctx: CheckContext, tables: LegalityTables | None = None) ->
                 out.append(_finding(ctx, kind, tables, art, doc, art.start + off + s, art.start + off + e, sev,
                                     sub, msg, al, share))
     return out
+
+
+def conduct_units(article: Any) -> list[str]:
+    """The superior article cut into the provisions of its conducts: each paragraph, and within one, each sentence
+    (。) that starts a new conduct; items （一）…, follow-on sentences (情节严重的…, 逾期不改正的…) and paragraphs that
+    point back (有前款第一项行为之一的…) stay with the provision they continue (大气污染防治法第一百一十四条: 第一款
+    fines one conduct, 第二款 leaves another to 依法处罚)."""
+    follow_on = legality().measures.follow_on  # type: ignore[union-attr]
+    paras = [p for p in (getattr(article, "paragraphs", ()) or ()) if p.strip()] or [article.text]
+    units: list[str] = []
+    for para in paras:
+        if units and (_ITEM_LABEL.match(para) or follow_on.match(para) or _POINTS_BACK.match(para)):
+            units[-1] += para
+            continue
+        start = 0
+        for i, ch in enumerate(para):
+            if ch != "。" or i + 1 >= len(para):
+                continue
+            rest = para[i + 1:]
+            if rest.strip() and not (_ITEM_LABEL.match(rest) or follow_on.match(rest.lstrip())):
+                units.append(para[start:i + 1])
+                start = i + 1
+        units.append(para[start:])
+    return [u for u in units if u.strip()] or [article.text]
+
+
+def conduct_unit(article: Any, conduct: str, generic: re.Pattern[str]) -> str:
+    """The provision of ``article`` (:func:`conduct_units`) that shares most of ``conduct``'s words — the one its
+    fines and penalty types are compared with; the whole article when it has one provision or when none is clearly
+    the conduct's (best share under ``_UNIT_SHARED`` or within ``_UNIT_MARGIN`` of the next)."""
+    units = conduct_units(article)
+    if len(units) == 1:
+        return article.text  # type: ignore[no-any-return]
+    ranked = sorted(((shared_share(conduct, u, generic), -i, u) for i, u in enumerate(units)), reverse=True)
+    if ranked[0][0] < _UNIT_SHARED or ranked[0][0] - ranked[1][0] < _UNIT_MARGIN:
+        return article.text  # no one provision is clearly the conduct's: the whole article, as before
+    return ranked[0][2]
 
 
 def _compare(sent: str, acts: list[Act], sup: str, sm: SuperiorMeasures, fine_type: str
