@@ -6,7 +6,8 @@ name; region from its folder), with only the ``authority`` and ``legality`` chec
 medium findings are grouped by stratum (the finding type; the legality analysers' abolished terms are one stratum,
 ``abolished``, apart from other ``outdated_reference`` findings) and up to ``--sample`` are drawn with a fixed seed,
 at most ``--cap`` per stratum; where strata have fewer, all of them are taken and the room left goes to the others
-(water-filling, so no stratum exceeds the others' share unless they ran out).
+(water-filling, so no stratum exceeds the others' share unless they ran out). ``--cap 0`` draws a simple random
+sample over all high/medium findings instead (every type pooled, no strata).
 
     NORMCHECK_HOME=/tmp/nchome nice .venv/bin/python scripts/judge_legality_sample.py \
         --corpus-src ../shared/corpora/lawrefbook --out /tmp/judge_legality
@@ -111,10 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--corpus-src", default=str(ROOT.parent / "shared" / "corpora" / "lawrefbook"))
     ap.add_argument("--sample", type=int, default=100)
-    ap.add_argument("--cap", type=int, default=25)
+    ap.add_argument("--cap", type=int, default=25,
+                    help="at most this many per stratum (0 = no strata: a simple random sample of all high/medium)")
     ap.add_argument("--docs", type=int, default=0, help="documents to run (seeded; 0 = all)")
     ap.add_argument("--seed", type=int, default=SEED,
-                    help=f"sampling seed (default {SEED}; 1203 for the 2026-12-02b draw)")
+                    help=f"sampling seed (default {SEED}; 1203 for the 2026-12-02b draw, 2026120214 with --cap 0 "
+                         "for the 2026-12-02c draw)")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--from-findings", type=Path, help="redraw the sample from an earlier findings.jsonl")
     ap.add_argument("--summarize", type=Path, help="print the precision of a judged CSV and exit")
@@ -156,11 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     strata: dict[str, list[dict]] = defaultdict(list)
     for r in hm:
         strata[r["stratum"]].append(r)
-    quota = allocate({k: len(v) for k, v in strata.items()}, args.sample, args.cap)
+    key = lambda r: (r["doc"], r["clause"] or "", r["row"], r["message"])  # noqa: E731
     sample = []
-    for k in sorted(strata):
-        pool = sorted(strata[k], key=lambda r: (r["doc"], r["clause"] or "", r["row"], r["message"]))
-        sample += pool if quota[k] >= len(pool) else rng.sample(pool, quota[k])
+    if args.cap <= 0:  # simple random over all high/medium findings, every type pooled (2026-12-02c draw)
+        pool = sorted(hm, key=key)
+        sample = pool if args.sample >= len(pool) else rng.sample(pool, args.sample)
+        quota = dict(Counter(r["stratum"] for r in sample))
+    else:
+        quota = allocate({k: len(v) for k, v in strata.items()}, args.sample, args.cap)
+        for k in sorted(strata):
+            pool = sorted(strata[k], key=key)
+            sample += pool if quota[k] >= len(pool) else rng.sample(pool, quota[k])
     sample.sort(key=lambda r: (r["stratum"], r["row"], r["doc"], r["clause"] or ""))
     with (out / "sample.csv").open("w", encoding="utf-8", newline="") as fc:
         w = csv.writer(fc)
