@@ -11,7 +11,7 @@ loading, validation and caching path.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -209,6 +209,8 @@ ACTORS = ("admin", "citizen")
 class Comparison:
     patterns: dict[str, re.Pattern[str]]
     actors: dict[str, tuple[str, ...]]
+    #: domain -> groups of names of one deciding body (业主: (业主共同, 业主大会, 全体业主), (业主委员会), …)
+    body_groups: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 def _named_patterns(data: dict[str, Any], key: str, names: tuple[str, ...], file: str) -> dict[str, re.Pattern[str]]:
@@ -234,7 +236,20 @@ def validate_comparison(data: Any, file: str = "comparison.json") -> Comparison:
         row = obj(req(sec, name, dict, file, "actors"), file, f"actors.{name}")
         text(row, "source", file, f"actors.{name}")
         actors[name] = words(row, "words", file, f"actors.{name}")
-    return Comparison(patterns=pats, actors=actors)
+    groups: dict[str, tuple[tuple[str, ...], ...]] = {}
+    if "body_groups" in data:
+        sec = obj(data["body_groups"], file, "body_groups")
+        text(sec, "source", file, "body_groups")
+        for domain, rows in obj(req(sec, "domains", dict, file, "body_groups"), file, "body_groups.domains").items():
+            if not isinstance(rows, list) or not rows:
+                raise bad(file, f"body_groups.domains.{domain}", "expected a non-empty list of name lists")
+            names = []
+            for k, row in enumerate(rows):
+                if not isinstance(row, list) or not row or not all(isinstance(w, str) and w for w in row):
+                    raise bad(file, f"body_groups.domains.{domain}[{k}]", "expected a non-empty list of names")
+                names.append(tuple(row))
+            groups[domain] = tuple(names)
+    return Comparison(patterns=pats, actors=actors, body_groups=groups)
 
 
 # ------------------------------------------------------------------------------------ kind rules

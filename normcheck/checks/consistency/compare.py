@@ -35,6 +35,7 @@ class DiffKind(str, Enum):
     SUBJECT = "subject"  # the duty moved between the administration and citizens
     PENALTY_DROPPED = "penalty_dropped"  # a penalty type the superior sets for the conduct is left out
     LIST = "list"  # an enumerated list (（一）（二）…) with more or fewer items than the superior's
+    SCOPE = "scope"  # a ban everywhere where the superior bans only in designated times and areas
 
 
 class Direction(str, Enum):
@@ -242,6 +243,16 @@ def penalty_types(text: str) -> dict[str, tuple[int, int]]:
 
 _MODAL_RE = modals().regex  # data/modals.json
 _MODAL_CLASS = modals().classes
+
+
+def modal_words() -> re.Pattern[str]:
+    """The modal verbs (data/modals.json) as one pattern, longest first."""
+    return _MODAL_RE
+
+
+def modal_class(word: str) -> str:
+    """``oblige``, ``permit`` or ``prohibit`` for a modal verb matched by :func:`modal_words`."""
+    return _MODAL_CLASS[word]
 _ADMIN = comparison().actors["admin"]  # data/comparison.json
 _CITIZEN = comparison().actors["citizen"]
 _SENT_BREAK = "。；;！？\n"
@@ -396,7 +407,7 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
     if paraphrase and not near_copy:
         loose = _loose(a, b, qa, qb, fa, fb, [], article_text or b)
         loose.sort(key=lambda d: (d.clause_span or (len(a), len(a)))[0])
-        return [replace(d, severity=_severity(d)) for d in loose]
+        return [replace(d, severity=severity_of(d)) for d in loose]
     fine_qa = {i for f in fa for i in f.qty_ids}
     fine_qb = {i for f in fb for i in f.qty_ids}
 
@@ -489,7 +500,7 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
     if paraphrase:
         out.extend(_loose(a, b, qa, qb, fa, fb, out, article_text or b))
     out.sort(key=lambda d: (d.clause_span or (len(a), len(a)))[0])
-    return [replace(d, severity=_severity(d)) for d in out]
+    return [replace(d, severity=severity_of(d)) for d in out]
 
 
 def _bigrams(t: str) -> set[str]:
@@ -655,6 +666,8 @@ MIN_MODAL_UNIT_OBJECT = 0.35
 SIBLING_SHARE = 0.85
 _FILLER_RE = re.compile(r"^(?:依法|依照规定|按照规定|及时|先行|一律|立即|主动)")
 _BOUND_VERB_RE = re.compile(r"(?:超过|超出|少于|低于|迟于|早于|高于|多于)")
+#: A modal verb followed by one of these sets a bound (不得超过三十日), compared as a number.
+BOUND_VERB = _BOUND_VERB_RE
 
 
 def _unit_modalities(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
@@ -917,7 +930,7 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
     return out
 
 
-def _severity(d: Difference) -> Severity:
+def severity_of(d: Difference) -> Severity:
     """Severity from what changed (issue 6): stricter on citizens or a wider fine is high; a shorter
     time limit for the administration is low; permitting what the law forbids is high."""
     if d.kind == DiffKind.MODALITY:

@@ -1,0 +1,437 @@
+"""What a paraphrase changes besides its numbers (issue 13): read sentence by sentence, as a reviewer does.
+
+:mod:`normcheck.checks.consistency.compare` finds the changed numbers, fines and modal verbs of a
+restatement. The other changes the issue lists are in what a paraphrased sentence leaves out or adds
+around the same act, and character alignment cannot see them once the wording changes. Each function
+here takes the sentence pairs of :func:`normcheck.checks.consistency.sentences.pair_units` (a clause
+sentence with the superior sentence that says the most of the same) and looks for one kind:
+
+- a prohibition of the superior restated as a duty or permission (禁止…招揽顾客 -> …的，应当控制音量);
+- an exception the superior article does not have (…；但经从业人员书面同意的除外);
+- a condition the superior puts on a measure, dropped (拒绝接受罚款处罚的，可以扣留 -> 可以扣留);
+- a procedural step the superior requires, dropped (经…批准, 听取意见: a low note; the document may
+  state it in another clause);
+- who is bound: a subject list shorter or longer than the superior's (驾驶人、乘坐人员 -> 驾驶人), the
+  body that decides moved (由业主共同决定 -> 由业主委员会决定);
+- a blanket ban where the superior bans only in the times and areas a government designates;
+- a penalty type dropped or added in a sentence that keeps the superior's fine.
+
+Precision first, as in the rest of the check: every function needs the paired sentence to speak of the
+same act, and gives nothing when it cannot tell. Pure text processing: no corpus, no model. Words and
+patterns are in ``data/comparison.json`` and ``data/penalties.json``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normcheck.checks.consistency.compare import (
+    BOUND_VERB,
+    Difference,
+    DiffKind,
+    Direction,
+    actor,
+    fine_ranges,
+    modal_class,
+    modal_words,
+    penalty_types,
+    severity_of,
+)
+from normcheck.checks.consistency.sentences import Unit, pair_units, similarity, units, wording
+from normcheck.knowledge import comparison, penalties
+from normcheck.types.findings import Severity
+
+_P = comparison().patterns  # data/comparison.json
+_EXCEPTION = _P["exception"]
+_EXCEPTION_FRAME = _P["exception_frame"]
+_PREVENTION = _P["prevention"]
+_QUALIFIED = _P["qualified_prohibition"]
+_LIMITED = _P["scope_limited"]
+_BLANKET = _P["scope_blanket"]
+_BODY_GROUPS = comparison().body_groups
+_BODIES = re.compile("|".join(sorted((re.escape(w) for groups in _BODY_GROUPS.values() for g in groups for w in g),
+                                     key=len, reverse=True)) or r"(?!x)x")
+_OBJECT_END = _P["object_end"]
+_DECIDES = _P["decides"]
+_QUALIFIED_BEFORE = _P["qualified_before"]
+_NEGATED_OBJECT = _P["negated_object"]
+_SUBJECT_TAIL = _P["subject_tail"]
+_SUBJECT_ITEM = _P["subject_item"]
+_NATIONAL = _P["national_organ"]
+_LOCAL = _P["local_organ"]
+_STEP = _P["procedure_step"]
+_CONDITION_END = _P["conditional_split"]
+_ADMIN_MEASURE = _P["admin_measure"]
+_FINE_WORD = penalties().fine_word  # data/penalties.json
+_ADMIN_WORDS = comparison().actors["admin"]
+_MODAL_FILLER = _P["modal_filler"]
+
+#: Sentence similarity (sentences.similarity) from which a pair is read for residual differences.
+MIN_PAIR = 0.5
+#: Share of an act's character bigrams that the clause sentence must contain to speak of that act.
+MIN_ACT = 0.5
+#: Share of a condition's bigrams missing from the whole clause for the condition to count as dropped
+#: (and at least MIN_MISSING of them).
+MIN_MISSING_SHARE = 0.4
+MIN_MISSING = 4
+#: Sentence similarity from which a clause sentence and a superior sentence with the same fine are read
+#: for penalty types (the same fine is most of the evidence).
+MIN_PENALTY_PAIR = 0.3
+#: Longest subject item (characters): longer pieces are clauses, not subjects.
+MAX_SUBJECT = 8
+#: How far (characters) after a modal verb its object is read.
+OBJECT_CHARS = 40
+
+
+def _grams(text: str) -> frozenset[str]:
+    t = wording(text)
+    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
+
+
+def _contained(part: frozenset[str], whole: frozenset[str]) -> float:
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def _piece_start(text: str, pos: int, lo: int) -> int:
+    """Start of the comma piece that ends at ``pos`` (not before ``lo``)."""
+    return max(lo, max(text.rfind(c, lo, pos) for c in "，,") + 1)
+
+
+def _modals(text: str, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, class) of the modal verbs in ``text[lo:hi]``."""
+    return [(m.start(), m.end(), m.group(0), modal_class(m.group(0))) for m in modal_words().finditer(text, lo, hi)]
+
+
+def _object(text: str, end: int, hi: int) -> str:
+    """What a modal verb at ``end`` governs: up to the next modal verb or the sentence end."""
+    stop = min(hi, end + OBJECT_CHARS)
+    brk = _OBJECT_END.search(text, end, stop)
+    stop = brk.start() if brk else stop
+    nxt = modal_words().search(text, end, stop)
+    return text[end:nxt.start() if nxt else stop]
+
+
+def _short(text: str, n: int = 20) -> str:
+    """``text`` up to its first sentence break, at most ``n`` characters (… where cut)."""
+    t = re.split(r"[。；;]", text)[0].rstrip("，,")
+    return t if len(t) <= n else t[:n] + "…"
+
+
+def _penalty_sentence(text: str) -> bool:
+    return bool(_FINE_WORD.search(text)) or bool(penalty_types(text))
+
+
+def _diff(kind: DiffKind, direction: Direction, clause_span: tuple[int, int] | None,
+          superior_span: tuple[int, int] | None, clause_value: str, superior_value: str, note: str) -> Difference:
+    d = Difference(kind, direction, clause_span, superior_span, clause_value, superior_value, note)
+    return Difference(kind, direction, clause_span, superior_span, clause_value, superior_value, note,
+                      severity=severity_of(d))
+
+
+def lost_prohibitions(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A superior prohibition whose act the paired clause sentence restates under 应当/可以 instead
+    (禁止在居民住宅楼…新建餐饮服务项目 -> …新建餐饮服务项目，应当征得相邻业主书面同意). Not when the clause
+    guards against or sanctions the act (防止, 制止, a penalty), nor when the superior forbids only doing
+    it without approval (不得擅自…, 未经批准…)."""
+    out: list[Difference] = []
+    clause_prohibits = [_object(a, e, len(a)) for _, e, _, c in _modals(a, 0, len(a)) if c == "prohibit"]
+    for ua, ub, sim in pairs:
+        if sim < MIN_PAIR or _penalty_sentence(ua.text) or _PREVENTION.search(ua.text):
+            continue
+        mods = _modals(a, ua.start, ua.end)
+        others = [m for m in mods if m[3] in ("oblige", "permit")]
+        if not others:
+            continue
+        ga = _grams(ua.text)
+        for bs, be, bw, cls in _modals(b, ub.start, ub.end):
+            if cls != "prohibit":
+                continue
+            obj = _object(b, be, ub.end)
+            if _QUALIFIED.search(obj) or BOUND_VERB.match(obj) or _QUALIFIED_BEFORE.search(b, ub.start, bs) \
+                    or _NEGATED_OBJECT.search(obj):
+                continue  # 不得擅自… / 除…外，不得…: an approval route is kept; 不得低于… is a bound (a number);
+                # 禁止销售不符合标准的… is what 必须符合标准 says
+            go = _grams(obj)
+            if len(go) < 4 or _contained(go, ga) < MIN_ACT:
+                continue  # the clause sentence does not speak of the forbidden act
+            if any(_same_act(obj, x) for x in clause_prohibits):
+                continue  # the clause forbids it too
+            s, e, w, ca = others[0]
+            if any(c == ca and _same_act(_object(a, e, ua.end), _object(b, xe, ub.end))
+                   for _, xe, _, c in _modals(b, ub.start, ub.end)):
+                break  # the clause restates the superior sentence's own duty (应当整体保护), leaving its ban out
+            said = re.split(r"[，,；;。]", a[e:ua.end])[0]
+            out.append(_diff(DiffKind.MODALITY, _modal_dir(ca, actor(b, bs)), (s, e), (bs, be), w, bw,
+                             f"上位法{bw}{_short(obj)}，本条改为“{w}{_short(said)}”"))
+            break
+    return out
+
+
+def _same_act(x: str, y: str) -> bool:
+    """Two acts governed by modal verbs are the same: the same first verb, or most words shared."""
+    x, y = _MODAL_FILLER.sub("", x), _MODAL_FILLER.sub("", y)
+    gx, gy = _grams(x), _grams(y)
+    return (len(x) >= 2 and x[:2] == y[:2]) or _contained(gx, gy) >= 0.4 or _contained(gy, gx) >= 0.4
+
+
+def _modal_dir(clause_class: str, who: str) -> Direction:
+    if who == "admin":
+        return Direction.MORE_POWER_FOR_ADMINISTRATION
+    return Direction.LOOSER_ON_CITIZENS if clause_class == "permit" else Direction.CHANGED
+
+
+def added_exceptions(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """An exception (但…的除外) in the clause qualifying a sentence paired with a superior duty or
+    prohibition, where nothing in the superior article admits it."""
+    out: list[Difference] = []
+    art = _grams(article)
+    art_exceptions = [_grams(_EXCEPTION_FRAME.sub("", m.group(0))) for m in _EXCEPTION.finditer(article)]
+    for m in _EXCEPTION.finditer(a):
+        if "另有规定" in m.group(0):
+            continue  # deferring to other law is never an inconsistency
+        s, e = m.span()
+        host = next((p for p in pairs if p[0].holds(s, e) or 0 <= s - p[0].end <= 3), None)
+        if host is None or host[2] < MIN_PAIR:
+            continue
+        ub = host[1]
+        kinds = {c for *_, c in _modals(b, ub.start, ub.end)}
+        if not kinds & {"oblige", "prohibit"}:
+            continue
+        core = _grams(_EXCEPTION_FRAME.sub("", m.group(0)))
+        if len(core) < 3 or _contained(core, art) >= 0.5 or any(_contained(core, g) >= 0.4 for g in art_exceptions):
+            continue  # the superior article admits it (经批准 against 未经批准不得…)
+        # an exception to a ban admits what the superior forbids (medium); one to a duty is a note
+        out.append(Difference(DiffKind.EXCEPTION_ADDED, Direction.LOOSER_ON_CITIZENS, (s, e), None, m.group(0), "",
+                              f"增加了上位法没有的除外情形：{m.group(0)}",
+                              severity=Severity.MEDIUM if "prohibit" in kinds else Severity.LOW))
+    return out
+
+
+def dropped_conditions(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A condition of the superior sentence (…拒绝接受罚款处罚的，可以扣留其非机动车) that the paired clause
+    sentence leaves out while keeping the measure. Conditions of a penalty (the conduct punished) are
+    compared as conduct elsewhere, and a clause sentence with a condition of its own is a rewrite."""
+    out: list[Difference] = []
+    whole = _grams(a)
+    for ua, ub, sim in pairs:
+        if sim < MIN_PAIR or _CONDITION_END.search(ua.text):
+            continue
+        ga = _grams(ua.text)
+        for m in _CONDITION_END.finditer(b, ub.start, ub.end):
+            cs = _piece_start(b, m.start(), ub.start)
+            cond = b[cs:m.start()]
+            nxt = re.search(r"[，,]", b[m.end():ub.end])
+            cons = b[m.end():m.end() + nxt.start()] if nxt else b[m.end():ub.end]
+            if _penalty_sentence(cons) or "下列" in cond or len(wording(cond)) < 6:
+                continue
+            measure = _ADMIN_MEASURE.search(cons)
+            if not any(c == "permit" for *_, c in _modals(cons, 0, len(cons))):
+                continue  # a duty or ban without its condition binds more widely: not a loosening
+            gk = _grams(cons)
+            if len(gk) < 5 or _contained(gk, ga) < 0.6:
+                continue  # the clause sentence does not keep the measure
+            gc = _grams(cond)
+            missing = gc - whole
+            if len(missing) < MIN_MISSING or len(missing) / max(len(gc), 1) < MIN_MISSING_SHARE:
+                continue
+            d = Direction.MORE_POWER_FOR_ADMINISTRATION if measure else Direction.LOOSER_ON_CITIZENS
+            out.append(_diff(DiffKind.CONDITION_DROPPED, d, (ua.start, ua.end), (cs, m.start()), "", cond,
+                             f"删去了上位法规定的条件：{cond}"))
+    return out
+
+
+def dropped_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A procedural step or approval of the superior sentence (经…批准, 报…备案, 听取…意见) that the whole
+    clause leaves out: a low note, since the document may state the step in another clause."""
+    out: list[Difference] = []
+    whole = _grams(a)
+    for ua, ub, sim in pairs:
+        if sim < MIN_PAIR:
+            continue
+        for m in _STEP.finditer(b, ub.start, ub.end):
+            step = m.group(0)
+            verb = step[-2:]
+            if verb in a or _contained(_grams(step), whole) >= 0.5:
+                continue
+            out.append(Difference(DiffKind.CONDITION_DROPPED, Direction.LOOSER_ON_CITIZENS, (ua.start, ua.end),
+                                  m.span(), "", step, f"未写明上位法规定的程序：{step}（请核对本规范其他条款）",
+                                  severity=Severity.LOW))
+    return out
+
+
+def _subject(text: str, start: int, lo: int) -> list[str]:
+    """The items of the subject written just before a modal verb at ``start`` (驾驶人、乘坐人员应当…)."""
+    piece = _SUBJECT_TAIL.sub("", text[_piece_start(text, start, lo):start])
+    if not piece or "的" in piece or any(w in piece for w in _ADMIN_WORDS) or _NATIONAL.search(piece) \
+            or _LOCAL.search(piece):
+        return []  # a condition (…的), or public bodies (compared by other_body, not as who is bound)
+    items = [t for t in re.split(r"、|以及|或者|和|及|与", piece) if t]
+    if not items or any(len(t) > MAX_SUBJECT or len(t) < 2 or not _SUBJECT_ITEM.search(t) for t in items):
+        return []
+    return items
+
+
+def subjects(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]], title: str = "") -> list[Difference]:
+    """Who is bound: the subject list before the same kind of modal verb governing the same act, shorter
+    or longer than the superior's (驾驶人、乘坐人员应当…使用安全带 -> 驾驶人应当…系好安全带); and the
+    body of private law that decides a matter (由业主共同决定 -> 由业主委员会决定)."""
+    out: list[Difference] = []
+    for ua, ub, _sim in pairs:
+        for bs, be, bw, bc in _modals(b, ub.start, ub.end):
+            items_b = _subject(b, bs, ub.start)
+            if not items_b:
+                continue
+            gob = _grams(_MODAL_FILLER.sub("", _object(b, be, ub.end))[:14])
+            for s, e, _w, c in _modals(a, ua.start, ua.end):
+                if c != bc:
+                    continue
+                goa = _grams(_MODAL_FILLER.sub("", _object(a, e, ua.end))[:14])
+                if _contained(goa, gob) < 0.4:
+                    continue
+                items_a = _subject(a, s, ua.start)
+                if not items_a:
+                    continue
+                missing = [t for t in items_b if t not in a and not any(t in x or x in t for x in items_a)]
+                added = [t for t in items_a if t not in b and t not in article
+                         and not any(t in x or x in t for x in items_b)]
+                span = (_piece_start(a, s, ua.start), s)
+                subset = all(any(t in x or x in t for x in items_b) for t in items_a)
+                superset = all(any(t in x or x in t for x in items_a) for t in items_b)
+                if missing and not added and subset and not any(t in title for t in items_a):
+                    # (a document about one of them restates the rule for it: 宗教活动场所管理办法)
+                    # a duty or ban that no longer binds some of those the superior binds: medium; a
+                    # permission given to fewer: a note
+                    d = Direction.STRICTER_ON_CITIZENS if bc == "permit" else Direction.LOOSER_ON_CITIZENS
+                    sev = Severity.LOW if bc == "permit" else Severity.MEDIUM
+                    out.append(Difference(DiffKind.SUBJECT, d, span, (bs, be), "、".join(items_a), "、".join(items_b),
+                                          f"适用主体窄于上位法：上位法为“{'、'.join(items_b)}{bw}”，"
+                                          f"本条未包括{'、'.join(missing)}", severity=sev))
+                elif added and not missing and superset:
+                    # local texts name more of those bound (elaboration): a note for the reviewer
+                    d = Direction.LOOSER_ON_CITIZENS if bc == "permit" else Direction.STRICTER_ON_CITIZENS
+                    out.append(Difference(DiffKind.SUBJECT, d, span, (bs, be), "、".join(items_a), "、".join(items_b),
+                                          f"适用主体宽于上位法：增加了{'、'.join(added)}", severity=Severity.LOW))
+                break
+    out.extend(_deciding_bodies(a, b, article, pairs))
+    return out
+
+
+def _group_of(name: str) -> tuple[str, int] | None:
+    """(domain, group index) of a deciding body's name."""
+    for domain, groups in _BODY_GROUPS.items():
+        for k, g in enumerate(groups):
+            if name in g:
+                return domain, k
+    return None
+
+
+def _decider(text: str) -> re.Match[str] | None:
+    """The first deciding body of ``text``: a body name after 由/经 and before 决定/表决/同意/通过."""
+    for m in _BODIES.finditer(text):
+        if text[max(0, m.start() - 1):m.start()] in ("由", "经") and _DECIDES.match(text, m.end()):
+            return m
+    return None
+
+
+def _deciding_bodies(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    out: list[Difference] = []
+    pieces = units(article)
+    lead = pieces[0].text if pieces and "下列" in pieces[0].text else ""  # 下列事项由业主共同决定：
+    for ua, ub, sim in pairs:
+        if sim < MIN_PAIR:
+            continue
+        ma = _decider(ua.text)
+        where = ub.text if _decider(ub.text) else lead
+        mb = _decider(where)
+        if not ma or not mb:
+            continue  # only who decides (由…决定, 经…同意) is compared, not bodies merely named
+        ga, gb = _group_of(ma.group(0)), _group_of(mb.group(0))
+        if ga is None or gb is None or ga[0] != gb[0] or ga == gb or any(
+                _group_of(m.group(0)) == ga for m in _BODIES.finditer(where)):
+            continue  # the same body in other words, another domain (居民会议 against 村民会议), or also named
+        out.append(_diff(DiffKind.SUBJECT, Direction.CHANGED, (ua.start + ma.start(), ua.start + ma.end()), None,
+                         ma.group(0), mb.group(0), f"决定主体由上位法的“{mb.group(0)}”改为“{ma.group(0)}”"))
+    return out
+
+
+def blanket_bans(a: str, b: str) -> list[Difference]:
+    """A ban everywhere and at all times (本市行政区域内全年全时段禁止燃放烟花爆竹) of an act the superior
+    bans only in the times and areas a government designates (不得在…禁止的时段和区域内燃放烟花爆竹)."""
+    out: list[Difference] = []
+    clause_bans = [(u, s, e, w) for u in units(a) for s, e, w, c in _modals(a, u.start, u.end) if c == "prohibit"]
+    for ub in units(b):
+        lim = _LIMITED.search(b, ub.start, ub.end)
+        if lim is None:
+            continue
+        bans = [m for m in _modals(b, ub.start, ub.end) if m[3] == "prohibit"]
+        if not bans:
+            continue
+        act = _grams(b[lim.end():ub.end])  # what is banned there (燃放烟花爆竹)
+        for u, _s, e, _w in clause_bans:
+            if _LIMITED.search(u.text) or not _BLANKET.search(u.text):
+                continue
+            if len(act) < 3 or _contained(act, _grams(a[e:u.end])) < 0.6:
+                continue
+            # medium, not high: a local legislature may itself designate the whole area (a reviewer weighs it)
+            out.append(Difference(DiffKind.SCOPE, Direction.STRICTER_ON_CITIZENS, (u.start, u.end), lim.span(),
+                                  u.text, lim.group(0),
+                                  f"上位法仅规定{bans[0][2]}{lim.group(0)}{_short(b[lim.end():ub.end])}，"
+                                  f"本条规定“{_short(u.text, 30)}”（范围扩大到全域或全时段）",
+                                  severity=Severity.MEDIUM))
+            break
+    return out
+
+
+def paraphrase_penalties(a: str, b: str, article: str) -> list[Difference]:
+    """Penalty types of a paired sentence that keeps the superior's fine: a type the superior sets
+    there (not as 可以) that the clause leaves out, and a type the clause adds that the superior
+    article does not set."""
+    out: list[Difference] = []
+    types_a, types_art = penalty_types(a), penalty_types(article)
+    ub_all = units(b)
+    for ua in units(a):
+        fa = {(f.lo, f.hi) for f in fine_ranges(ua.text)}
+        if not fa:
+            continue
+        # the superior sentence with the same fine, if it also reads alike: the clause restates that one
+        same = [u for u in ub_all if fa & {(g.lo, g.hi) for g in fine_ranges(u.text)}]
+        if not same:
+            continue
+        ub = max(same, key=lambda u: similarity(ua.text, u.text))
+        if similarity(ua.text, ub.text) < MIN_PENALTY_PAIR:
+            continue
+        tb = penalty_types(ub.text)
+        for name, (s, e) in tb.items():
+            piece = ub.text[_piece_start(ub.text, s, 0):s]
+            if name in types_a or any(c == "permit" for *_, c in _modals(piece, 0, len(piece))):
+                continue
+            out.append(_diff(DiffKind.PENALTY_DROPPED, Direction.LIGHTER_PENALTY, None,
+                             (ub.start + s, ub.start + e), "", name, f"删去了上位法规定的处罚种类：{name}"))
+        for name, (s, e) in penalty_types(ua.text).items():
+            if name not in types_art and name not in tb:
+                out.append(_diff(DiffKind.PENALTY_TYPE, Direction.WIDER_PENALTY, (ua.start + s, ua.start + e), None,
+                                 name, "、".join(types_art), f"增设了上位法未规定的处罚种类：{name}"))
+    return out
+
+
+def residual_differences(a: str, b: str, article: str, *, found: frozenset[DiffKind] = frozenset(),
+                         title: str = "") -> list[Difference]:
+    """Every residual difference of clause ``a`` against superior provision ``b`` (``article``: the
+    whole superior article), leaving out kinds in ``found`` (the comparison already has them).
+    ``title``: the document's title (a document about one subject restates a rule for that one)."""
+    pairs = pair_units(a, b, min_similarity=0.4)
+    out: list[Difference] = []
+    if DiffKind.MODALITY not in found:
+        out += lost_prohibitions(a, b, pairs)
+    if DiffKind.EXCEPTION_ADDED not in found:
+        out += added_exceptions(a, b, article, pairs)
+    if DiffKind.CONDITION_DROPPED not in found:
+        dropped = dropped_conditions(a, b, pairs)
+        out += dropped or dropped_steps(a, b, pairs)
+    if DiffKind.SUBJECT not in found:
+        out += subjects(a, b, article, pairs, title)
+    out += blanket_bans(a, b)
+    if DiffKind.PENALTY_TYPE not in found and DiffKind.PENALTY_DROPPED not in found:
+        out += paraphrase_penalties(a, b, article)
+    uniq = {(d.kind, d.clause_span, d.superior_span): d for d in out}
+    return sorted(uniq.values(), key=lambda d: (d.clause_span or (len(a), len(a)))[0])

@@ -1,0 +1,173 @@
+"""Residual differences of a paraphrase (issue 13): table-driven, on statute-like texts written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from normcheck.checks.consistency.compare import DiffKind, penalty_types
+from normcheck.checks.consistency.residuals import residual_differences
+
+# (case, clause, superior, expected kind, a word the note must contain)
+FOUND = [
+    ("prohibition turned into a duty",
+     "在住宅小区内使用扩音设备招揽顾客的，应当控制音量。",
+     "禁止在住宅小区内使用扩音设备招揽顾客。",
+     DiffKind.MODALITY, "应当控制音量"),
+    ("prohibition turned into a permission with consent",
+     "在临街住宅楼底层新建产生油烟的餐饮项目，应当征得相邻住户书面同意。",
+     "禁止在临街住宅楼底层新建产生油烟的餐饮项目。",
+     DiffKind.MODALITY, "征得相邻住户书面同意"),
+    ("subject narrowed",
+     "游泳场所开放期间，救生员应当在岗值守。",
+     "游泳场所开放期间，救生员、管理人员应当在岗值守。",
+     DiffKind.SUBJECT, "管理人员"),
+    ("subject widened",
+     "游泳场所开放期间，救生员、管理人员、保洁人员应当在岗值守。",
+     "游泳场所开放期间，救生员、管理人员应当在岗值守。",
+     DiffKind.SUBJECT, "保洁人员"),
+    ("condition of a measure dropped",
+     "经营者无照经营的，由市场监督管理部门责令停止经营；对经营者，可以查封其经营场所。",
+     "经营者无照经营的，责令停止经营；经营者拒不停止经营活动的，可以查封其经营场所。",
+     DiffKind.CONDITION_DROPPED, "拒不停止经营活动"),
+    ("exception added to a prohibition",
+     "出租人不得以任何形式向承租人收取押金以外的费用；但经承租人书面同意的除外。",
+     "出租人不得以任何形式向承租人收取押金以外的费用。",
+     DiffKind.EXCEPTION_ADDED, "书面同意"),
+    ("blanket ban",
+     "本县行政区域内一律禁止放飞孔明灯。",
+     "任何单位和个人不得在县级人民政府划定的区域内放飞孔明灯。",
+     DiffKind.SCOPE, "全域或全时段"),
+    ("penalty type dropped beside the same fine",
+     "无证从事捕捞的，由渔业部门处一千元以上一万元以下罚款。",
+     "无证从事捕捞的，没收违法所得，并处一千元以上一万元以下罚款。",
+     DiffKind.PENALTY_DROPPED, "没收违法所得"),
+    ("penalty type added beside the same fine",
+     "无证从事捕捞的，处一千元以上一万元以下罚款，并处暂扣捕捞许可证三个月。",
+     "无证从事捕捞的，处一千元以上一万元以下罚款。",
+     DiffKind.PENALTY_TYPE, "暂扣许可证件"),
+    ("deciding body moved",
+     "改变共有部分用途的，由业主委员会决定。",
+     "下列事项由业主共同决定：\n（一）改变共有部分的用途；\n（二）利用共有部分从事经营活动。",
+     DiffKind.SUBJECT, "业主委员会"),
+    ("approval step dropped (a low note)",
+     "设置户外广告设施，应当符合户外广告设置规划。",
+     "设置户外广告设施，应当符合户外广告设置规划，并经城市管理部门批准。",
+     DiffKind.CONDITION_DROPPED, "批准"),
+]
+
+# (case, clause, superior): nothing to report
+NOTHING = [
+    ("the clause guards against the forbidden act",
+     "物业服务人应当采取措施，防止在住宅小区内使用扩音设备招揽顾客。",
+     "禁止在住宅小区内使用扩音设备招揽顾客。"),
+    ("the clause punishes the forbidden act",
+     "在住宅小区内使用扩音设备招揽顾客的，由城市管理部门处二百元以下罚款。",
+     "禁止在住宅小区内使用扩音设备招揽顾客。"),
+    ("a prohibition of doing it without approval, restated with the approval",
+     "占用城市绿地的，应当经城市绿化主管部门批准。",
+     "任何单位和个人不得擅自占用城市绿地。"),
+    ("a bound, not a prohibition",
+     "最低车速不低于每小时六十公里。",
+     "最低车速不得低于每小时60公里。"),
+    ("deferring to other law",
+     "出租人不得收取押金以外的费用，法律、行政法规另有规定的除外。",
+     "出租人不得收取押金以外的费用。"),
+    ("an exception the superior article admits in other words",
+     "不得在河道管理范围内采砂；但经水行政主管部门批准的除外。",
+     "未经水行政主管部门批准，不得在河道管理范围内采砂。"),
+    ("the same subjects",
+     "游泳场所开放期间，救生员、管理人员应当在岗值守。",
+     "游泳场所开放期间，救生员、管理人员应当在岗值守。"),
+    ("administrative bodies are not compared as subjects",
+     "市人民政府应当组织编制规划。",
+     "县级以上人民政府、有关部门应当组织编制规划。"),
+    ("a body named, not deciding",
+     "业主委员会应当执行业主大会作出的决定。",
+     "业主委员会执行业主大会的决定事项。"),
+    ("the same deciding body in other words",
+     "改变共有部分用途的，由业主大会决定。",
+     "下列事项由业主共同决定：\n（一）改变共有部分的用途；\n（二）利用共有部分从事经营活动。"),
+    ("another domain's body",
+     "居民公约由居民会议讨论决定。",
+     "村规民约由村民会议讨论决定。"),
+    ("subjects named differently are not a narrower list",
+     "用人单位应当在三十日内提出工伤认定申请。",
+     "所在单位应当在三十日内提出工伤认定申请。"),
+    ("a prohibition qualified before it",
+     "开展专项整治，因法定事由经批准采取停业措施的，应当合理确定实施范围和期限。",
+     "开展专项整治，除发生重大事故，并报经有权机关批准外，不得采取停业措施。"),
+    ("a ban on what fails a standard, restated as a duty to meet it",
+     "销售的电动自行车必须符合国家规定的质量标准。",
+     "禁止销售不符合国家规定的质量标准的电动自行车。"),
+    ("a partial restatement of a sentence's duty, its ban left out",
+     "历史街区应当实行整体保护，保持传统格局和历史风貌。",
+     "历史街区应当整体保护，保持传统格局和历史风貌，不得改变与其相互依存的自然环境。"),
+    ("a condition of a duty left out (the duty binds more widely)",
+     "养犬人应当为犬只办理登记。",
+     "在城市区域内饲养犬只的，养犬人应当为犬只办理登记。"),
+    ("the condition kept in other words",
+     "经营者拒不停止经营活动的，可以查封其经营场所。",
+     "经营者拒不停止经营活动的，可以查封其经营场所。"),
+    ("a limited ban restated with its limit",
+     "任何单位和个人不得在县人民政府划定的区域内放飞孔明灯。",
+     "任何单位和个人不得在县级人民政府划定的区域内放飞孔明灯。"),
+    ("penalty types left out where the fines differ are compared as fines",
+     "无证从事捕捞的，处五百元以下罚款。",
+     "无证从事捕捞的，没收违法所得，并处一千元以上一万元以下罚款。"),
+    ("a penalty the superior sets only as 可以 may be left out",
+     "无证从事捕捞的，处一千元以上一万元以下罚款。",
+     "无证从事捕捞的，处一千元以上一万元以下罚款，可以没收渔具。"),
+]
+
+
+@pytest.mark.parametrize(("case", "clause", "superior", "kind", "word"), FOUND, ids=[c[0] for c in FOUND])
+def test_found(case: str, clause: str, superior: str, kind: DiffKind, word: str) -> None:
+    diffs = residual_differences(clause, superior, superior)
+    hits = [d for d in diffs if d.kind == kind]
+    assert hits, f"{case}: {[d.note for d in diffs]}"
+    assert any(word in d.note for d in hits), [d.note for d in hits]
+    for d in hits:
+        if d.clause_span:
+            s, e = d.clause_span
+            assert 0 <= s < e <= len(clause)
+        if d.superior_span:
+            s, e = d.superior_span
+            assert 0 <= s < e <= len(superior)
+
+
+@pytest.mark.parametrize(("case", "clause", "superior"), NOTHING, ids=[c[0] for c in NOTHING])
+def test_nothing(case: str, clause: str, superior: str) -> None:
+    assert residual_differences(clause, superior, superior) == [], case
+
+
+def test_dropped_step_is_a_low_note() -> None:
+    clause, superior = FOUND[-1][1], FOUND[-1][2]
+    (d,) = residual_differences(clause, superior, superior)
+    assert d.severity.value == "low"
+
+
+def test_found_kinds_are_left_out() -> None:
+    clause, superior = FOUND[0][1], FOUND[0][2]
+    assert residual_differences(clause, superior, superior, found=frozenset({DiffKind.MODALITY})) == []
+
+
+@pytest.mark.parametrize(("text", "types"), [
+    ("处暂扣六个月机动车驾驶证，并处罚款", {"暂扣许可证件", "罚款"}),
+    ("吊销机动车驾驶证", {"吊销许可证件"}),
+    ("驾驶证被吊销或者被暂扣期间驾驶机动车的，处罚款", {"罚款"}),
+])
+def test_driving_licence_penalties(text: str, types: set[str]) -> None:
+    assert set(penalty_types(text)) == types
+
+
+def test_subject_of_the_documents_topic_is_not_a_narrowing() -> None:
+    clause, superior = "宗教活动场所应当遵守管理制度。", "宗教院校、宗教活动场所应当遵守管理制度。"
+    assert [d.kind for d in residual_differences(clause, superior, superior)] == [DiffKind.SUBJECT]
+    assert residual_differences(clause, superior, superior, title="某市宗教活动场所管理办法") == []
+
+
+def test_exception_to_a_duty_is_a_note() -> None:
+    clause = "临街建筑物前应当设置透景围墙；但需采取特别保卫措施的单位除外。"
+    superior = "临街建筑物前应当设置透景围墙。"
+    (d,) = residual_differences(clause, superior, superior)
+    assert d.kind == DiffKind.EXCEPTION_ADDED and d.severity.value == "low"
