@@ -185,3 +185,26 @@ def test_search_many_equals_the_dense_reference(index, method: str) -> None:  # 
                     got = ix.search_many(queries, k=k, method=method, prior=prior, mask=mask)
                     want = _reference_search_many(ix, queries, k=k, method=method, prior=prior, mask=mask)
                     assert got == want
+
+
+def test_search_ranks_as_one_dimensional_argpartition(index, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """search() takes its top k through _top_k on one row: the same as argpartition on the 1-D keys."""
+
+    def one_dimensional(neg: np.ndarray, kk: int) -> np.ndarray:
+        row = neg[0]
+        idx = np.argpartition(row, kk - 1)[:kk]
+        return idx[np.argsort(row[idx], kind="stable")][None, :]
+
+    texts = [e.article.text for e in index.entries]
+    queries = texts[:10] + [t[:6] for t in texts[:10]]
+    rng = np.random.default_rng(5)
+    n = len(texts)
+    for method in ("combined", "bm25", "tfidf"):
+        for prior in (None, rng.integers(0, 2, n).astype(np.float32)):
+            for mask in (None, rng.random(n) < 0.6):
+                for k in (1, 3, 7, n + 5):
+                    got = [index.search(q, k=k, method=method, prior=prior, mask=mask) for q in queries]
+                    with monkeypatch.context() as m:
+                        m.setattr(retrieve, "_top_k", one_dimensional)
+                        want = [index.search(q, k=k, method=method, prior=prior, mask=mask) for q in queries]
+                    assert got == want

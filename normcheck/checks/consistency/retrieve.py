@@ -703,8 +703,7 @@ class SuperiorIndex:
         if mask is not None:
             rank_by = np.where(mask, rank_by, -1.0)
         k = min(k, len(self.entries))
-        idx = np.argpartition(-rank_by, k - 1)[:k]
-        idx = idx[np.argsort(-rank_by[idx], kind="stable")]
+        idx = _top_k((-rank_by)[None, :], k)[0]  # argpartition + stable argsort, by repeated minima
         out = []
         for i in idx:
             if total[i] <= 0 or rank_by[i] < 0:
@@ -1012,32 +1011,47 @@ def _runs(a: str, b: str) -> list[tuple[int, int, int]]:
 def matched_chars(a: str, b: str) -> int:
     """Characters of ``a`` in the matching blocks of at least :data:`MIN_BLOCK` characters that
     ``difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()`` finds, computed
-    without difflib (issue 15; the same number, ``tests/test_perf_coverage.py`` checks it).
+    without difflib (issue 15; the same number, ``tests/test_perf_coverage.py`` checks it)."""
+    return _blocks_total(len(a), len(b), _runs(a, b))
+
+
+def _blocks_total(n: int, m: int, runs: list[tuple[int, int, int]]) -> int:
+    """:func:`matched_chars` of two texts of ``n`` and ``m`` characters from their :func:`_runs`.
 
     SequenceMatcher takes the longest common block of the two ranges (the earliest in ``a``, then in
     ``b``, on ties) and recurses on both sides of it. Every block is a piece of a maximal common run
     (one diagonal) cut to the range, so the search needs only the runs, and only those of at least
     MIN_BLOCK characters: once the longest block of a range is shorter, so is every block inside it.
-    Without junk no two blocks are adjacent, so nothing is merged."""
-    runs = _runs(a, b)
+    Without junk no two blocks are adjacent, so nothing is merged. (The clipping is written out with
+    comparisons rather than ``max``/``min`` calls: this loop is most of the function's time.)"""
     if len(runs) <= 1:
         return runs[0][2] if runs else 0
     total = 0
-    stack = [(0, len(a), 0, len(b), runs)]
+    stack = [(0, n, 0, m, runs)]
     while stack:
         alo, ahi, blo, bhi, rs = stack.pop()
         size, bi, bj = MIN_BLOCK - 1, 0, 0
         inside = []
         for r in rs:
             i0, j0, length = r
-            lo = max(alo - i0, blo - j0, 0)
-            k = min(ahi - i0, bhi - j0, length) - lo
+            lo = alo - i0  # the run cut to [alo, ahi) x [blo, bhi): from i0 + lo, k characters
+            d = blo - j0
+            if d > lo:
+                lo = d
+            if lo < 0:
+                lo = 0
+            hi = ahi - i0
+            d = bhi - j0
+            if d < hi:
+                hi = d
+            if length < hi:
+                hi = length
+            k = hi - lo
             if k < MIN_BLOCK:
                 continue
             inside.append(r)
-            i, j = i0 + lo, j0 + lo
-            if k > size or (k == size and (i < bi or (i == bi and j < bj))):
-                size, bi, bj = k, i, j
+            if k > size or (k == size and (i0 + lo < bi or (i0 + lo == bi and j0 + lo < bj))):
+                size, bi, bj = k, i0 + lo, j0 + lo
         if size < MIN_BLOCK:
             continue
         total += size
@@ -1061,15 +1075,53 @@ def coverage(clause_text: str, superior_text: str) -> float:
 def best_paragraph(clause_text: str, article: Article) -> tuple[int, float]:
     """The superior paragraph that best covers the clause: (index, or -1 for the whole text; coverage).
     A single paragraph wins ties with the whole article (a tighter pair to compare)."""
-    best, best_cov = -1, coverage(clause_text, article.text)
-    if len(article.paragraphs) > 1:
-        for i, txt in enumerate(article.paragraphs):
-            cov = coverage(clause_text, txt)
-            if cov >= best_cov - 0.02:
-                best, best_cov = i, max(cov, best_cov if best == -1 else cov)
+    if len(article.paragraphs) <= 1:
+        return -1, coverage(clause_text, article.text)
+    return _best_paragraph(clause_text, article.text, article.paragraphs)
+
+
+@lru_cache(maxsize=8192)
+def _best_paragraph(clause_text: str, text: str, paragraphs: tuple[str, ...]) -> tuple[int, float]:
+    """:func:`best_paragraph` of an article of several paragraphs (cached: a clause meets the same
+    candidate through several alignments)."""
+    whole, per = _paragraph_coverages(clause_text, text, paragraphs)
+    best, best_cov = -1, whole
+    for i, cov in enumerate(per):
+        if cov >= best_cov - 0.02:
+            best, best_cov = i, max(cov, best_cov if best == -1 else cov)
     if best >= 0:
-        best_cov = coverage(clause_text, article.paragraphs[best])
+        best_cov = per[best]
     return best, best_cov
+
+
+def _paragraph_coverages(clause_text: str, text: str, paragraphs: tuple[str, ...]) -> tuple[float, list[float]]:
+    """(:func:`coverage` of the clause by ``text``, by each paragraph), the same numbers as asking
+    :func:`coverage` for each (``tests/test_perf_coverage.py``), with one search for common runs
+    instead of one per paragraph (issue 15).
+
+    When the cleaned text is the cleaned paragraphs end to end (as the corpus stores articles), the
+    maximal common runs of the clause and a paragraph are those of the clause and the whole text cut
+    to the paragraph's span: along a diagonal the characters are the same, and a run inside the
+    paragraph stops where the paragraph does or where the characters differ, as in the whole text."""
+    a, whole = clean(clause_text), clean(text)
+    parts = [clean(p) for p in paragraphs]
+    if not a or "".join(parts) != whole:
+        return coverage(clause_text, text), [coverage(clause_text, p) for p in paragraphs]
+    runs = _runs(a, whole)
+    n = len(a)
+    per = []
+    start = 0
+    for part in parts:
+        end = start + len(part)
+        cut = []
+        for i, j, length in runs:
+            lo = j if j > start else start
+            hi = j + length if j + length < end else end
+            if hi - lo >= MIN_BLOCK:
+                cut.append((i + lo - j, lo - start, hi - lo))
+        per.append(_blocks_total(n, len(part), cut) / n if part else 0.0)
+        start = end
+    return (_blocks_total(n, len(whole), runs) / n if whole else 0.0), per
 
 
 def query_text(clause_text: str, *, strip_penalty: bool = False) -> str:
