@@ -17,7 +17,14 @@ from typing import Any
 import numpy as np
 
 from normcheck.checks import CheckContext, register
-from normcheck.checks.consistency.compare import Difference, DiffKind, compare, fine_ranges, quantities
+from normcheck.checks.consistency.compare import (
+    Difference,
+    DiffKind,
+    compare,
+    fine_ranges,
+    penalty_types,
+    quantities,
+)
 from normcheck.checks.consistency.residuals import residual_differences
 from normcheck.checks.consistency.retrieve import (
     Alignment,
@@ -72,6 +79,8 @@ MIN_COVERAGE_OFF_TOPIC = 0.9
 #: Conduct overlap below which a penalty clause and a superior penalty provision punish different acts.
 MIN_CONDUCT = 0.3
 _PENALTY_KINDS = frozenset({DiffKind.FINE_RANGE, DiffKind.PENALTY_TYPE, DiffKind.PENALTY_DROPPED})
+_CONDITION_KINDS = frozenset({DiffKind.CONDITION_ADDED, DiffKind.CONDITION_DROPPED, DiffKind.EXCEPTION_ADDED,
+                              DiffKind.EXCEPTION_DROPPED})
 
 
 def _stated_elsewhere(d: Difference, body: str, others: list[Alignment]) -> bool:
@@ -427,6 +436,10 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
         # into a duty, an added exception, a dropped condition, who is bound, a blanket ban, a penalty type)
         diffs += residual_differences(body, al.superior_text, al.article.text, found=frozenset(d.kind for d in diffs),
                                       title=title)
+        if diffs and bool(penalty_types(body)) != bool(penalty_types(al.superior_text)):
+            # a duty clause against a penalty provision (未经批准…的，处…罚款) or the reverse: the superior's
+            # conduct is not the clause's condition, and what one adds or leaves out the other never had
+            diffs = [d for d in diffs if d.kind not in _CONDITION_KINDS]
         if diffs and al.source != "citation" and \
                 same_conduct(body, al.superior_text, al.article.text, min_overlap=MIN_CONDUCT) is False:
             # a penalty for other conduct (修缮民居 against 损坏历史建筑): its amounts and types say nothing

@@ -405,7 +405,7 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
     qa, qb = quantities(a), quantities(b)
     fa, fb = fine_ranges(a, qa), fine_ranges(b, qb)
     if paraphrase and not near_copy:
-        loose = _loose(a, b, qa, qb, fa, fb, [], article_text or b)
+        loose = [d for d in _loose(a, b, qa, qb, fa, fb, [], article_text or b) if not _spurious(a, b, d)]
         loose.sort(key=lambda d: (d.clause_span or (len(a), len(a)))[0])
         return [replace(d, severity=severity_of(d)) for d in loose]
     fine_qa = {i for f in fa for i in f.qty_ids}
@@ -499,6 +499,7 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
     out.extend(_exceptions_and_conditions(al))
     if paraphrase:
         out.extend(_loose(a, b, qa, qb, fa, fb, out, article_text or b))
+    out = [d for d in out if not _spurious(a, b, d)]
     out.sort(key=lambda d: (d.clause_span or (len(a), len(a)))[0])
     return [replace(d, severity=severity_of(d)) for d in out]
 
@@ -962,6 +963,35 @@ def _modal_direction(sup: str, cl: str, who: str) -> Direction:
 
 
 _CONDITION_FILLER_RE = comparison().patterns["condition_filler"]  # data/comparison.json
+_APPROVAL = comparison().patterns["approval_family"]
+_COMPLIANCE = comparison().patterns["compliance_after_modal"]
+_COMPLEMENT = comparison().patterns["complement_subject"]
+_RESPECTIVELY = comparison().patterns["respectively"]
+
+
+def _spurious(a: str, b: str, d: Difference) -> bool:
+    """A modal or number difference that a reviewer would not raise: 应当依法… against 可以依法… (comply,
+    if at all); a ban on the others (其他组织、个人不得…) beside the superior's authorisation of some; a
+    value of a 分别 list paired with one of a list of other levels."""
+    if d.clause_span is None or d.superior_span is None:
+        return False
+    (s, e), (bs, be) = d.clause_span, d.superior_span
+    if d.kind == DiffKind.MODALITY and d.clause_value in _MODAL_CLASS and d.superior_value in _MODAL_CLASS:
+        ca, cb = _MODAL_CLASS[d.clause_value], _MODAL_CLASS[d.superior_value]
+        if (cb, ca) == ("permit", "oblige") and _COMPLIANCE.match(a, e) and _COMPLIANCE.match(b, be):
+            return True
+        head = a[max(a.rfind(c, 0, s) for c in "，,。；;\n") + 1:s]
+        if (cb, ca) == ("permit", "prohibit") and _COMPLEMENT.search(head):
+            return True
+    if d.kind == DiffKind.NUMBER:
+        sa, sb = _sentence(a, s), _sentence(b, bs)
+        if _RESPECTIVELY.search(sa) or _RESPECTIVELY.search(sb):
+            cat = next((q.category for q in quantities(a) if q.start == s), None)
+            na = sum(1 for q in quantities(sa) if q.category == cat)
+            nb = sum(1 for q in quantities(sb) if q.category == cat)
+            if na != nb:
+                return True
+    return False
 _CITIZEN_FACING_RE = comparison().patterns["citizen_facing"]
 
 
@@ -1002,6 +1032,8 @@ def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
             continue
         if _said_elsewhere(seg, b):  # the words moved (未取得 before or after the subject), not added
             continue
+        if _APPROVAL.search(seg) and _APPROVAL.search(b):
+            continue  # the superior requires an approval too (征得…同意后…办理审批手续 -> 经依法批准)
         if len(_CONDITION_FILLER_RE.sub("", seg)) < 4:
             continue  # connectives only (…批准【后，方可】进入): the same condition in other words
         if actor(a, i1) == "admin" and not _CITIZEN_FACING_RE.search(_sentence(a, i1)):

@@ -63,6 +63,8 @@ _STEP = _P["procedure_step"]
 _CONDITION_END = _P["conditional_split"]
 _ADMIN_MEASURE = _P["admin_measure"]
 _FINE_WORD = penalties().fine_word  # data/penalties.json
+#: The keyword of the confiscation types (没收违法所得, 没收非法财物) in data/penalties.json.
+_CONFISCATE = next(t.keyword for t in penalties().types if t.type.endswith("非法财物") and t.keyword)
 _ADMIN_WORDS = comparison().actors["admin"]
 _MODAL_FILLER = _P["modal_filler"]
 
@@ -265,7 +267,9 @@ def _subject(text: str, start: int, lo: int) -> list[str]:
     if not piece or "的" in piece or any(w in piece for w in _ADMIN_WORDS) or _NATIONAL.search(piece) \
             or _LOCAL.search(piece):
         return []  # a condition (…的), or public bodies (compared by other_body, not as who is bound)
-    items = [t for t in re.split(r"、|以及|或者|和|及|与", piece) if t]
+    if "或" in piece:
+        return []  # either of them (建设单位或者施工单位应当…): naming one is a refinement, not a narrowing
+    items = [t for t in re.split(r"、|以及|和|及|与", piece) if t]
     if not items or any(len(t) > MAX_SUBJECT or len(t) < 2 or not _SUBJECT_ITEM.search(t) for t in items):
         return []
     return items
@@ -405,6 +409,8 @@ def paraphrase_penalties(a: str, b: str, article: str) -> list[Difference]:
             piece = ub.text[_piece_start(ub.text, s, 0):s]
             if name in types_a or any(c == "permit" for *_, c in _modals(piece, 0, len(piece))):
                 continue
+            if name.startswith(_CONFISCATE) and _CONFISCATE in ua.text:
+                continue  # 没收烟花爆竹和违法所得: the goods named, not the type's words
             out.append(_diff(DiffKind.PENALTY_DROPPED, Direction.LIGHTER_PENALTY, None,
                              (ub.start + s, ub.start + e), "", name, f"删去了上位法规定的处罚种类：{name}"))
         for name, (s, e) in penalty_types(ua.text).items():
