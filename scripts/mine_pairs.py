@@ -5,7 +5,8 @@ Two kinds of pairs, from the local regulations under ``DLC/<X>地方法规/地�
 * ``citation``: a local article that cites one specific article of a national law or
   administrative regulation (《中华人民共和国X法》第N条). The query is the local article with the
   citation hidden; the target is the cited article (in the version in force on the local
-  regulation's date, falling back to the earliest version).
+  regulation's date, falling back to the earliest version; such a pair is marked
+  ``version_fallback``: its article number may be an older numbering's, so its label is unsure).
 * ``restatement``: a local article that restates a national article nearly verbatim: at least half
   of its 12-character shingles occur in that one article (and more than in any other).
 
@@ -45,6 +46,7 @@ NATIONAL_DIRS = ("宪法相关法", "民法典", "民法商法", "行政法", "�
 _ART_RE = re.compile(r"^第([零〇一二两三四五六七八九十百千]+)条(?:之([一二三四五六七八九十]+))?[\s　]*(.*)$")
 _DATE_RE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)")
 _CITE_ONE_RE = re.compile(r"《(?:中华人民共和国)?([^》]{2,40})》第([零一二两三四五六七八九十百]+)条(?!之|至|、|和|及)")
+_CITE_LAW_RE = re.compile(r"《(?:中华人民共和国)?([^》]{2,40})》")
 SHINGLE = 12
 
 
@@ -159,6 +161,7 @@ def mine(root: Path, *, restatement_sample: int = 4000, seed: int = 0) -> list[d
 
     # citation pairs
     for f in loc:
+        cited_by = {a.number: {m.group(1) for m in _CITE_LAW_RE.finditer(a.text)} for a in f.articles}
         for a in f.articles:
             cites = {(m.group(1), cn_to_int(m.group(2))) for m in _CITE_ONE_RE.finditer(a.text)}
             if len(cites) != 1:
@@ -176,7 +179,13 @@ def mine(root: Path, *, restatement_sample: int = 4000, seed: int = 0) -> list[d
                 continue
             pairs.append({"id": _pid("citation", f, a), "kind": "citation", "query": query,
                           "target_law": short, "target_article": num, "target_version": v.date,
-                          "date": f.date, "region": f.region, "title": f.title})
+                          "date": f.date, "region": f.region, "title": f.title,
+                          # no version of the law in the corpus was in force on the regulation's date: the
+                          # article number may be the old numbering's (立法法 第八条 of 2000 is 第十一条 now)
+                          "version_fallback": v.date > f.date,
+                          # the laws the document names in its other articles (its 立法依据 in 第一条 …), as
+                          # `check` knows them: the query article's own citation stays hidden
+                          "doc_laws": sorted(set().union(*(x for k, x in cited_by.items() if k != a.number)))})
 
     # restatement pairs: shingles of national articles (sampled by hash to keep memory small)
     index: dict[int, set[int]] = defaultdict(set)
