@@ -156,6 +156,9 @@ def lost_prohibitions(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> 
             go = _grams(obj)
             if len(go) < 4 or _contained(go, ga) < MIN_ACT:
                 continue  # the clause sentence does not speak of the forbidden act
+            who = _grams(b[_piece_start(b, bs, ub.start):bs])
+            if len(who) >= 3 and _contained(who, ga) < MIN_ACT:
+                continue  # the ban binds others (患有传染病的人员不得从事…) than the clause's duty does
             if any(_same_act(obj, x) for x in clause_prohibits):
                 continue  # the clause forbids it too
             s, e, w, ca = others[0]
