@@ -208,3 +208,38 @@ def test_search_ranks_as_one_dimensional_argpartition(index, monkeypatch: pytest
                         m.setattr(retrieve, "_top_k", one_dimensional)
                         want = [index.search(q, k=k, method=method, prior=prior, mask=mask) for q in queries]
                     assert got == want
+
+
+def _reference_query_rows(ix, post, texts, weighted):  # type: ignore[no-untyped-def]
+    """_query_rows as it was: the term selection in rarity order, then csr_matrix((w, (r, t)))."""
+    n = len(texts)
+    r, t, count = retrieve._all_terms(post, texts)
+    fr, ft, fc = r, t, count
+    if len(r):
+        df = post.df[t]
+        order = np.lexsort((df, r))
+        r, t, count, df = r[order], t[order], count[order], df[order]
+        rank = np.arange(len(r)) - np.searchsorted(r, r, side="left")
+        keep = (df <= retrieve.MAX_DF_SHARE * post.n_docs) | (rank < retrieve.MIN_QUERY_TERMS)
+        r, t, count = r[keep], t[keep], count[keep]
+    c = count.astype(np.float32)
+    if not weighted:
+        w = np.ones(len(r), dtype=np.float32)
+    else:
+        wf = (1.0 + np.log(np.maximum(fc, 1.0))) * ix._tfidf_idf[ft]
+        norms = np.sqrt(np.bincount(fr, weights=wf * wf, minlength=n))
+        w = ((1.0 + np.log(np.maximum(c, 1.0))) * ix._tfidf_idf[t] / np.maximum(norms[r], 1e-9)).astype(np.float32)
+    return csr_matrix((w, (r, t)), shape=(n, len(post.vocab)))
+
+
+def test_query_rows_are_the_coo_built_matrix(index) -> None:  # type: ignore[no-untyped-def]
+    texts = [retrieve.clean(e.article.text) for e in index.entries]
+    for chunk in (texts[:16], [*texts[16:19], "", "ＸＹＺ"], [""], texts[:1] * 3):
+        for post, weighted in ((index._bm25, False), (index._tfidf, True)):
+            got = index._query_rows(post, chunk, weighted)
+            want = _reference_query_rows(index, post, chunk, weighted)
+            assert got.shape == want.shape and got.dtype == want.dtype
+            assert got.indptr.dtype == want.indptr.dtype == got.indices.dtype == np.int32
+            assert got.indptr.tolist() == want.indptr.tolist() and got.indices.tolist() == want.indices.tolist()
+            assert got.data.tobytes() == want.data.tobytes()
+

@@ -367,17 +367,18 @@ class _Postings:
     def query_matrix(self, texts: Sequence[str], terms: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, term, count) of every query's in-vocabulary terms, one row per text, with the same
-        term selection as :meth:`score` (frequent terms dropped, the rarest few always kept).
-        ``terms``: :func:`_all_terms` of the texts, when the caller has them already."""
+        term selection as :meth:`score` (frequent terms dropped, the rarest few always kept), sorted by
+        row, then term. ``terms``: :func:`_all_terms` of the texts (so sorted), when the caller has them."""
         r, t, count = terms if terms is not None else _all_terms(self, texts)
         if not len(r):
             return r, t, count.astype(np.float32)
         df = self.df[t]
         order = np.lexsort((df, r))  # by row, rarest first
-        r, t, count, df = r[order], t[order], count[order], df[order]
-        start = np.searchsorted(r, r, side="left")
-        rank = np.arange(len(r)) - start
-        keep = (df <= MAX_DF_SHARE * self.n_docs) | (rank < MIN_QUERY_TERMS)
+        rs, dfs = r[order], df[order]
+        start = np.searchsorted(rs, rs, side="left")
+        rank = np.arange(len(rs)) - start
+        keep = np.empty(len(r), dtype=bool)  # decided in rarity order, applied in (row, term) order
+        keep[order] = (dfs <= MAX_DF_SHARE * self.n_docs) | (rank < MIN_QUERY_TERMS)
         return r[keep], t[keep], count[keep].astype(np.float32)
 
 
@@ -556,7 +557,9 @@ class SuperiorIndex:
 
     def _query_rows(self, post: _Postings, texts: Sequence[str], weighted: bool) -> Any:
         """The queries as a sparse (queries x terms) matrix: binary for BM25, normalised
-        log-tf x idf for the cosine (norm over every in-vocabulary term, as :meth:`search`)."""
+        log-tf x idf for the cosine (norm over every in-vocabulary term, as :meth:`search`). Built
+        from its CSR arrays directly: the terms come sorted by row, then term, with no duplicates —
+        the arrays ``csr_matrix((w, (r, t)))`` sorts them into, without its COO round trip."""
         from scipy.sparse import csr_matrix
 
         n = len(texts)
@@ -570,7 +573,10 @@ class SuperiorIndex:
             norms = np.sqrt(np.bincount(fr, weights=wf * wf, minlength=n))
             w = ((1.0 + np.log(np.maximum(c, 1.0))) * self._tfidf_idf[t] / np.maximum(norms[r], 1e-9)
                  ).astype(np.float32)
-        return csr_matrix((w, (r, t)), shape=(n, len(post.vocab)))
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
+        idx_type = np.int32 if max(len(r), len(post.vocab)) < np.iinfo(np.int32).max else np.int64
+        return csr_matrix((w, t.astype(idx_type), indptr.astype(idx_type)), shape=(n, len(post.vocab)))
 
     def _matrix_for(self, post: _Postings, mask: np.ndarray | None, cols: np.ndarray, sliced: bool) -> Any:
         """The term x entry matrix to score ``mask``'s entries with: cut to ``cols`` when ``sliced`` (the
