@@ -995,13 +995,15 @@ def _runs(a: str, b: str) -> list[tuple[int, int, int]]:
     start in b, length), found from the substrings the two texts share."""
     n, m = len(a), len(b)
     runs: list[tuple[int, int, int]] = []
+    afind, bfind = a.find, b.find
     for g in _gram_set(a) & _gram_set(b):
-        jb = []
-        j = b.find(g)
+        j = bfind(g)  # a shared gram occurs in b at least once
+        jb = [j]
+        j = bfind(g, j + 1)
         while j >= 0:
             jb.append(j)
-            j = b.find(g, j + 1)
-        i = a.find(g)
+            j = bfind(g, j + 1)
+        i = afind(g)
         while i >= 0:
             for j in jb:
                 if i and j and a[i - 1] == b[j - 1]:
@@ -1010,7 +1012,7 @@ def _runs(a: str, b: str) -> list[tuple[int, int, int]]:
                 while i + size < n and j + size < m and a[i + size] == b[j + size]:
                     size += 1
                 runs.append((i, j, size))
-            i = a.find(g, i + 1)
+            i = afind(g, i + 1)
     return runs
 
 
