@@ -410,6 +410,13 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
             scored.append((p, al))
             if best is None or p > best[0]:
                 best = (p, al)
+        if best is not None and fine_ranges(body) and not fine_ranges(best[1].superior_text):
+            # a penalty clause restates the superior's penalty provision, not the duty it sanctions
+            # (露天焚烧…并处罚款 against 第一百一十九条, not the ban of 第七十七条)
+            fined = [x for x in scored if fine_ranges(x[1].superior_text)]
+            alt = max(fined, key=lambda x: x[0]) if fined else None
+            if alt is not None and alt[0] >= (NAMED_THRESHOLD if alt[1].law.id in named_laws else threshold):
+                best = alt
         if best is None or best[0] < (NAMED_THRESHOLD if best[1].law.id in named_laws else threshold):
             continue
         p, al = best

@@ -58,6 +58,9 @@ _NEGATED_OBJECT = _P["negated_object"]
 _SUBJECT_TAIL = _P["subject_tail"]
 _SUBJECT_ITEM = _P["subject_item"]
 _NATIONAL = _P["national_organ"]
+_FEE_BAN = _P["fee_ban"]
+_FEE_CHARGED = _P["fee_charged"]
+_DISCRETION = _P["discretion"]
 _LOCAL = _P["local_organ"]
 _STEP = _P["procedure_step"]
 _CONDITION_END = _P["conditional_split"]
@@ -423,6 +426,51 @@ def paraphrase_penalties(a: str, b: str, article: str) -> list[Difference]:
     return out
 
 
+def charged_fees(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A fee the superior sentence forbids (考核不得收费, 不得向当事人收取费用) that the paired clause sentence
+    charges (考核费用按照…标准收取, 费用由当事人承担)."""
+    out: list[Difference] = []
+    for ua, ub, sim in pairs:
+        ban = _FEE_BAN.search(ub.text)
+        if sim < MIN_PAIR or ban is None or _FEE_BAN.search(ua.text):
+            continue
+        charged = _FEE_CHARGED.search(ua.text)
+        if charged is None:
+            continue
+        out.append(Difference(DiffKind.MODALITY, Direction.STRICTER_ON_CITIZENS,
+                              (ua.start + charged.start(), ua.start + charged.end()),
+                              (ub.start + ban.start(), ub.start + ban.end()), charged.group(0), ban.group(0),
+                              f"上位法规定“{ban.group(0)}”，本条规定“{charged.group(0)}”", severity=Severity.HIGH))
+    return out
+
+
+def removed_discretion(a: str, b: str) -> list[Difference]:
+    """A fine the superior leaves to discretion (可以处…罚款) that the clause always imposes (并处…罚款),
+    for the same range."""
+    out: list[Difference] = []
+    for ua in units(a):
+        for f in fine_ranges(ua.text):
+            piece_a = ua.text[_piece_start(ua.text, f.start, 0):f.start]
+            if _DISCRETION.search(piece_a) or any(c == "permit" for *_, c in _modals(piece_a, 0, len(piece_a))):
+                continue
+            for ub in units(b):
+                for g in fine_ranges(ub.text):
+                    if (g.lo, g.hi) != (f.lo, f.hi) or similarity(ua.text, ub.text) < MIN_PENALTY_PAIR:
+                        continue
+                    piece_b = ub.text[_piece_start(ub.text, g.start, 0):g.start]
+                    m = _DISCRETION.search(piece_b)
+                    if m is None:
+                        continue
+                    said = piece_a[-2:] + f.describe(ua.text)
+                    out.append(Difference(DiffKind.MODALITY, Direction.WIDER_PENALTY,
+                                          (ua.start + f.start, ua.start + f.end),
+                                          (ub.start + m.start(), ub.start + m.end()), said, m.group(0),
+                                          f"上位法为“{m.group(0)}…”，本条为“{said}”（裁量处罚改为一律处罚）",
+                                          severity=Severity.MEDIUM))
+                    return out
+    return out
+
+
 def residual_differences(a: str, b: str, article: str, *, found: frozenset[DiffKind] = frozenset(),
                          title: str = "") -> list[Difference]:
     """Every residual difference of clause ``a`` against superior provision ``b`` (``article``: the
@@ -431,7 +479,7 @@ def residual_differences(a: str, b: str, article: str, *, found: frozenset[DiffK
     pairs = pair_units(a, b, min_similarity=0.4)
     out: list[Difference] = []
     if DiffKind.MODALITY not in found:
-        out += lost_prohibitions(a, b, pairs)
+        out += lost_prohibitions(a, b, pairs) or charged_fees(a, b, pairs) or removed_discretion(a, b)
     if DiffKind.EXCEPTION_ADDED not in found:
         out += added_exceptions(a, b, article, pairs)
     if DiffKind.CONDITION_DROPPED not in found:
