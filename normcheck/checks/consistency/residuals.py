@@ -446,7 +446,7 @@ def charged_fees(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[
 
 def removed_discretion(a: str, b: str) -> list[Difference]:
     """A fine the superior leaves to discretion (可以处…罚款) that the clause always imposes (并处…罚款),
-    for the same range."""
+    for the same range, in sentences that read alike beyond the fine."""
     out: list[Difference] = []
     for ua in units(a):
         for f in fine_ranges(ua.text):
@@ -455,13 +455,13 @@ def removed_discretion(a: str, b: str) -> list[Difference]:
                 continue
             for ub in units(b):
                 for g in fine_ranges(ub.text):
-                    if (g.lo, g.hi) != (f.lo, f.hi) or similarity(ua.text, ub.text) < MIN_PENALTY_PAIR:
+                    if (g.lo, g.hi) != (f.lo, f.hi) or similarity(ua.text, ub.text) < MIN_PAIR:
                         continue
                     piece_b = ub.text[_piece_start(ub.text, g.start, 0):g.start]
                     m = _DISCRETION.search(piece_b)
                     if m is None:
                         continue
-                    said = piece_a[-2:] + f.describe(ua.text)
+                    said = ua.text[_piece_start(ua.text, f.start, 0):f.end]
                     out.append(Difference(DiffKind.MODALITY, Direction.WIDER_PENALTY,
                                           (ua.start + f.start, ua.start + f.end),
                                           (ub.start + m.start(), ub.start + m.end()), said, m.group(0),
