@@ -200,7 +200,6 @@ def test_exception_to_a_duty_is_a_note() -> None:
 
 
 @pytest.mark.parametrize(("case", "clause", "superior"), [
-    ("must, if at all, lawfully", "公民、法人和其他组织应当依法收藏文物。", "公民、法人和其他组织可以依法收藏文物。"),
     ("a ban on the others beside an authorisation", "其他组织、个人不得编印宗教内部资料。",
      "宗教团体、宗教院校可以编印宗教内部资料。"),
     ("values of a 分别 list by level", "市和县财政科技经费占经常性支出的比例应当分别不低于百分之六和百分之四。",

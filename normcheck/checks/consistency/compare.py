@@ -964,22 +964,20 @@ def _modal_direction(sup: str, cl: str, who: str) -> Direction:
 
 _CONDITION_FILLER_RE = comparison().patterns["condition_filler"]  # data/comparison.json
 _APPROVAL = comparison().patterns["approval_family"]
-_COMPLIANCE = comparison().patterns["compliance_after_modal"]
+_APPROVAL_UNNAMED = comparison().patterns["approval_unnamed"]
 _COMPLEMENT = comparison().patterns["complement_subject"]
 _RESPECTIVELY = comparison().patterns["respectively"]
 
 
 def _spurious(a: str, b: str, d: Difference) -> bool:
-    """A modal or number difference that a reviewer would not raise: 应当依法… against 可以依法… (comply,
-    if at all); a ban on the others (其他组织、个人不得…) beside the superior's authorisation of some; a
-    value of a 分别 list paired with one of a list of other levels."""
+    """A modal or number difference that a reviewer would not raise: a ban on the others (其他组织、个人不得…)
+    beside the superior's authorisation of some; a value of a 分别 list paired with one of a list of other
+    levels."""
     if d.clause_span is None or d.superior_span is None:
         return False
-    (s, e), (bs, be) = d.clause_span, d.superior_span
+    s, bs = d.clause_span[0], d.superior_span[0]
     if d.kind == DiffKind.MODALITY and d.clause_value in _MODAL_CLASS and d.superior_value in _MODAL_CLASS:
         ca, cb = _MODAL_CLASS[d.clause_value], _MODAL_CLASS[d.superior_value]
-        if (cb, ca) == ("permit", "oblige") and _COMPLIANCE.match(a, e) and _COMPLIANCE.match(b, be):
-            return True
         head = a[max(a.rfind(c, 0, s) for c in "，,。；;\n") + 1:s]
         if (cb, ca) == ("permit", "prohibit") and _COMPLEMENT.search(head):
             return True
@@ -1032,7 +1030,7 @@ def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
             continue
         if _said_elsewhere(seg, b):  # the words moved (未取得 before or after the subject), not added
             continue
-        if _APPROVAL.search(seg) and _APPROVAL.search(b):
+        if _APPROVAL_UNNAMED.fullmatch(_CONDITION_FILLER_RE.sub("", seg)) and _APPROVAL.search(b):
             continue  # the superior requires an approval too (征得…同意后…办理审批手续 -> 经依法批准)
         if len(_CONDITION_FILLER_RE.sub("", seg)) < 4:
             continue  # connectives only (…批准【后，方可】进入): the same condition in other words
