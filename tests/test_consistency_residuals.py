@@ -219,3 +219,11 @@ def test_compare_still_reports_a_modal_change() -> None:
     diffs = compare("申请人应当在期限届满前三十日内申请延期。", "申请人可以在期限届满前三十日内申请延期。",
                     paraphrase=True, near_copy=True)
     assert any(d.kind == DiffKind.MODALITY for d in diffs)
+
+
+def test_a_local_legislatures_own_procedure_is_another_body() -> None:
+    from normcheck.checks.consistency.check import other_body
+
+    superior = "列入常务委员会会议议程的法律案，应当向社会公布，征求意见的时间一般不少于三十日。"
+    assert other_body("向社会征求意见的时间一般不少于二十日。", superior, "中华人民共和国立法法", "某市制定地方性法规条例")
+    assert not other_body("向社会征求意见的时间一般不少于二十日。", superior, "中华人民共和国立法法", "某市档案管理条例")

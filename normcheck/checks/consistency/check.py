@@ -231,6 +231,7 @@ MIN_ALARM_PROBABILITY = 0.6
 #: Difference kinds reported on a paraphrase (a pair the hand gate of issue 6 would not pass).
 _PARAPHRASE_KINDS = frozenset({"number", "fine_range", "modality", "list"})
 _PURPOSE = comparison().patterns["purpose_clause"]
+_BY_REFERENCE = comparison().patterns["by_reference"]
 _URBAN = comparison().patterns["scope_urban"]
 _RURAL = comparison().patterns["scope_rural"]
 _PROVINCIAL_CONGRESS = comparison().patterns["provincial_congress"]
@@ -238,6 +239,7 @@ _CITY_CONGRESS = comparison().patterns["city_congress"]
 _LAW_LEVEL_PROVINCE = re.compile(r"^[^市]{2,8}(?:省|自治区)")
 _NATIONAL = comparison().patterns["national_organ"]
 _LOCAL = comparison().patterns["local_organ"]
+_LOCAL_LEGISLATION = comparison().patterns["local_legislation_title"]
 _DELEGATION = {name: comparison().patterns[f"delegation_{name}"] for name in ("regulation", "rule", "local")}
 _REGULATIONS = (Level.LOCAL_REGULATION, Level.MUNICIPAL_REGULATION, Level.AUTONOMOUS_REGULATION)
 
@@ -248,8 +250,9 @@ def other_body(body: str, superior: str, law_name: str = "", title: str = "") ->
     The local organ may be named by the document's title only (广东省人民代表大会议事规则: 大会主席团)."""
     national = bool(_NATIONAL.search(superior)) or bool(_NATIONAL.search(law_name))
     if national and not _NATIONAL.search(body) and (bool(_LOCAL.search(body)) or
-                                                    (bool(_NATIONAL.search(law_name)) and bool(_LOCAL.search(title)))):
-        return True
+                                                    (bool(_NATIONAL.search(law_name)) and bool(_LOCAL.search(title)))
+                                                    or bool(_LOCAL_LEGISLATION.search(title))):
+        return True  # (a local legislature's own procedure: 温州市制定地方性法规条例 against 法律案 rules)
     # a province's legislature and a city's (浙江省地方立法条例 against 绍兴市制定地方性法规条例)
     provincial = bool(_PROVINCIAL_CONGRESS.search(superior)) or \
         (bool(_LAW_LEVEL_PROVINCE.search(law_name)) and "立法" in law_name)
@@ -457,6 +460,10 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
             # clause restates that one
             alts = [x for q, x in scored if x is not al and q >= threshold]
             diffs = [d for d in diffs if not _stated_elsewhere(d, body, alts)]
+        if diffs and not named and al.source != "citation" and topic_overlap(title, al.law.name) < MIN_TOPIC \
+                and _BY_REFERENCE.match(body) and _BY_REFERENCE.match(al.superior_text):
+            continue  # both name the conduct only by their own article numbers (违反本条例第十八条规定的，…): the
+            # fines and the boilerplate are all they share, on a law of another subject
         if diffs and not near_copy and p < PARAPHRASE_REPORT and topic_overlap(title, al.law.name) < MIN_TOPIC \
                 and al.law.id not in named_laws:
             continue  # a paraphrase of a law on another subject than the document's, not clearly aligned
