@@ -119,6 +119,9 @@ NOTHING = [
     ("confiscation of the goods named",
      "无证销售孔明灯的，处五千元以上三万元以下罚款，并没收孔明灯和违法所得。",
      "无证销售孔明灯的，处五千元以上三万元以下罚款，没收违法销售的物品和违法所得。"),
+    ("the superior's own duty restated from another paragraph, its ban left out",
+     "向未成年人提供推荐服务的，应当便于未成年人获取有益信息。",
+     "推荐服务提供者向未成年人提供服务的，应当便利未成年人获取有益信息。\n推荐服务提供者不得利用推荐服务诱导未成年人沉迷网络。"),
     ("a ban on some persons beside a duty of others",
      "经营宠物美容服务的单位，应当建立从业人员健康管理制度。",
      "患有传染性疾病的人员不得直接从事宠物美容服务。"),
@@ -190,6 +193,8 @@ def test_subject_of_the_documents_topic_is_not_a_narrowing() -> None:
     clause, superior = "宗教活动场所应当遵守管理制度。", "宗教院校、宗教活动场所应当遵守管理制度。"
     assert [d.kind for d in residual_differences(clause, superior, superior)] == [DiffKind.SUBJECT]
     assert residual_differences(clause, superior, superior, title="某市宗教活动场所管理办法") == []
+    clause, superior = "汽车维修经营者应当建立配件登记制度。", "汽车维修经营者、汽车配件经销者应当建立配件登记制度。"
+    assert residual_differences(clause, superior, superior, title="某市汽车维修业管理条例") == []
 
 
 def test_exception_to_a_duty_is_a_note() -> None:
@@ -225,5 +230,6 @@ def test_a_local_legislatures_own_procedure_is_another_body() -> None:
     from normcheck.checks.consistency.check import other_body
 
     superior = "列入常务委员会会议议程的法律案，应当向社会公布，征求意见的时间一般不少于三十日。"
-    assert other_body("向社会征求意见的时间一般不少于二十日。", superior, "中华人民共和国立法法", "某市制定地方性法规条例")
-    assert not other_body("向社会征求意见的时间一般不少于二十日。", superior, "中华人民共和国立法法", "某市档案管理条例")
+    clause, law = "向社会征求意见的时间一般不少于二十日。", "中华人民共和国立法法"
+    assert other_body(clause, superior, law, "某市制定地方性法规条例")
+    assert not other_body(clause, superior, law, "某市档案管理条例")

@@ -165,9 +165,9 @@ def lost_prohibitions(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> 
             if any(_same_act(obj, x) for x in clause_prohibits):
                 continue  # the clause forbids it too
             s, e, w, ca = others[0]
-            if any(c == ca and _same_act(_object(a, e, ua.end), _object(b, xe, ub.end))
-                   for _, xe, _, c in _modals(b, ub.start, ub.end)):
-                break  # the clause restates the superior sentence's own duty (应当整体保护), leaving its ban out
+            if any(c == ca and _same_act(_object(a, e, ua.end), _object(b, xe, len(b)))
+                   for _, xe, _, c in _modals(b, 0, len(b))):
+                break  # the clause restates the superior's own duty (应当整体保护), leaving its ban out
             said = re.split(r"[，,；;。]", a[e:ua.end])[0]
             out.append(_diff(DiffKind.MODALITY, _modal_dir(ca, actor(b, bs)), (s, e), (bs, be), w, bw,
                              f"上位法{bw}{_short(obj)}，本条改为“{w}{_short(said)}”"))
@@ -267,6 +267,12 @@ def dropped_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
     return out
 
 
+def _in_title(item: str, title: str) -> bool:
+    """The document is about this subject (机动车维修经营者 in 机动车维修业管理条例)."""
+    g = _grams(item)
+    return bool(title) and (item in title or _contained(g, _grams(title)) >= 0.5)
+
+
 def _subject(text: str, start: int, lo: int) -> list[str]:
     """The items of the subject written just before a modal verb at ``start`` (驾驶人、乘坐人员应当…)."""
     piece = _SUBJECT_TAIL.sub("", text[_piece_start(text, start, lo):start])
@@ -307,7 +313,7 @@ def subjects(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]
                 span = (_piece_start(a, s, ua.start), s)
                 subset = all(any(t in x or x in t for x in items_b) for t in items_a)
                 superset = all(any(t in x or x in t for x in items_a) for t in items_b)
-                if missing and not added and subset and not any(t in title for t in items_a):
+                if missing and not added and subset and not any(_in_title(t, title) for t in items_a):
                     # (a document about one of them restates the rule for it: 宗教活动场所管理办法)
                     # a duty or ban that no longer binds some of those the superior binds: medium; a
                     # permission given to fewer: a note
