@@ -233,3 +233,14 @@ def test_a_local_legislatures_own_procedure_is_another_body() -> None:
     clause, law = "向社会征求意见的时间一般不少于二十日。", "中华人民共和国立法法"
     assert other_body(clause, superior, law, "某市制定地方性法规条例")
     assert not other_body(clause, superior, law, "某市档案管理条例")
+
+
+def test_a_penalty_by_reference_is_searched_with_the_article_it_names() -> None:
+    from normcheck.checks.consistency.check import _with_referenced
+    from normcheck.structure.load import load_document
+
+    doc = load_document("某市河道条例\n\n第十八条 禁止在河道内倾倒垃圾。\n\n"
+                        "第四十条 违反本条例第十八条规定的，处五百元以上五千元以下罚款。\n")
+    body = "违反本条例第十八条规定的，处五百元以上五千元以下罚款。"
+    assert "倾倒垃圾" in _with_referenced(doc, body)
+    assert _with_referenced(doc, "在河道内倾倒垃圾的，处五百元以上五千元以下罚款。").count("倾倒") == 1

@@ -40,6 +40,7 @@ from normcheck.checks.consistency.retrieve import (
 from normcheck.checks.consistency.sentences import same_conduct
 from normcheck.knowledge import comparison, confidence
 from normcheck.knowledge.tables import alignment_model
+from normcheck.text.numerals import cn_to_int
 from normcheck.types.document import Document, Node
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
 from normcheck.types.law import Article, Law, LawVersion, Level
@@ -347,6 +348,21 @@ def _finding(doc: Document, node: Node, body: str, offset: int, al: Alignment,
     )
 
 
+#: A penalty clause that names its conduct only by an article number of its own text (违反本条例第十八条规定的，…)
+#: is searched together with that article's text, so that it aligns on the conduct, not on its fine amounts.
+EXPAND_REFERENCES = True
+_OWN_ARTICLE = comparison().patterns["own_article_ref"]
+
+
+def _with_referenced(doc: Document, body: str) -> str:
+    """``body``, followed by the articles of the document it refers to when it names its conduct only by them."""
+    if not _BY_REFERENCE.match(body):
+        return body
+    numbers = {cn_to_int(m.group(1)) for m in _OWN_ARTICLE.finditer(body)}
+    texts = [doc.node_text(a) for a in doc.articles() if a.number in numbers]
+    return body + "\n" + "\n".join(texts) if texts else body
+
+
 def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, region: str | None, as_of: str,
                          citations: list[Any] | None = None, resolutions: Sequence[Any] | None = None,
                          index: SuperiorIndex | None = None, mask: np.ndarray | None = None) -> list[Finding]:
@@ -399,7 +415,7 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
     threshold = alignment_model().threshold
     out: list[Finding] = []
     aligned = align_many([t[1] for t in todo], index, cited=[t[3] for t in todo], limit=CANDIDATES, prior=prior,
-                         mask=mask)
+                         mask=mask, queries=[_with_referenced(doc, t[1]) for t in todo] if EXPAND_REFERENCES else None)
     lead_law: dict[str, str] = {}  # lead-in clause id -> the law its text with its items aligned to
     for pos, ((node, body, offset, _), als) in enumerate(zip(todo, aligned, strict=True)):
         best: tuple[float, Alignment] | None = None

@@ -1185,9 +1185,10 @@ def align(clause_text: str, index: SuperiorIndex, *, cited: Iterable[tuple[Law, 
 
 def align_many(clause_texts: Sequence[str], index: SuperiorIndex, *,
                cited: Sequence[Iterable[tuple[Law, LawVersion, Article]]] | None = None, limit: int = 5,
-               method: str = "combined", prior: np.ndarray | None = None, mask: np.ndarray | None = None
-               ) -> list[list[Alignment]]:
-    """:func:`align` for every clause of a document at once (one batched retrieval, issue 13)."""
+               method: str = "combined", prior: np.ndarray | None = None, mask: np.ndarray | None = None,
+               queries: Sequence[str] | None = None) -> list[list[Alignment]]:
+    """:func:`align` for every clause of a document at once (one batched retrieval, issue 13). ``queries``:
+    what each clause is searched by, when not its own text (a penalty clause with the article it refers to)."""
     if limit < 1:
         raise ValueError("limit must be >= 1")
     cited = cited if cited is not None else [() for _ in clause_texts]
@@ -1203,7 +1204,8 @@ def align_many(clause_texts: Sequence[str], index: SuperiorIndex, *,
                 out.append(Alignment(law, version, art, 1.0, "citation", cov, p))
         firsts.append(out)
     k = limit + max((len(x) for x in firsts), default=0)
-    hits = index.search_many([query_text(t) for t in clause_texts], k=k, method=method, prior=prior, mask=mask)
+    hits = index.search_many([query_text(t) for t in (queries if queries is not None else clause_texts)], k=k,
+                             method=method, prior=prior, mask=mask)
     result = []
     for out, found in zip(firsts, hits, strict=True):
         seen = {(a.law.id, a.article.number, a.article.suffix) for a in out}
