@@ -122,6 +122,29 @@ def test_encoder_arguments_validated(bad: dict[str, object], tmp_path: Path) -> 
         _tiny_encoder_args(tmp_path, **bad)
 
 
+def test_pair_head_on_a_base_encoder_predicts_at_its_training_length(tmp_path: Path) -> None:
+    """A base encoder has 512 positions; the head fine-tuned from it at max_length 40 must cut there at
+    inference too (``normcheck_max_length`` in its config), not at the base's 512."""
+    from normcheck.ml.data import PairExample
+    from normcheck.ml.pair import PairClassifier
+    from normcheck.ml.pretraining import train_encoder
+    from normcheck.ml.training import PairTrainingArguments, predict_proba, train_pair
+
+    train_encoder(_tiny_encoder_args(tmp_path / "enc", max_steps=2, save_steps=0), LINES, LINES[:6])
+    pairs = [PairExample(a, a, "consistent", f"g{i}") for i, a in enumerate(LINES[:6])]
+    pairs += [PairExample(LINES[i], LINES[i + 1], "unrelated", f"g{i}") for i in range(5)]
+    out = tmp_path / "pair"
+    train_pair(PairTrainingArguments(out_dir=str(out), base_model=str(tmp_path / "enc"), max_steps=2,
+                                     max_length=40, batch_size=4, threads=1), {"train": pairs})
+    cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert cfg["max_position_embeddings"] == 512 and cfg["normcheck_max_length"] == 40
+    clf = PairClassifier.load(out)
+    long = ("".join(LINES[:4]), "".join(LINES[2:6]))
+    got = predict_proba(clf.model, clf.tokenizer, [long])
+    assert got == predict_proba(clf.model, clf.tokenizer, [long], max_length=40)
+    assert got != predict_proba(clf.model, clf.tokenizer, [long], max_length=512)
+
+
 # --- retrieval -----------------------------------------------------------------------------------
 
 def _retrieval_pairs(tmp_path: Path) -> Path:

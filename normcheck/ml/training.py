@@ -84,7 +84,8 @@ def predict_proba(model: Any, tok: Any, pairs: Sequence[tuple[str, str]], *, bat
 
     if not pairs:
         return []
-    max_length = max_length or int(model.config.max_position_embeddings)
+    max_length = max_length or int(getattr(model.config, "normcheck_max_length", 0)
+                                    or model.config.max_position_embeddings)
     fmt = str(getattr(model.config, "input_format", "plain"))
     items = _encode(tok, [PairExample(a, b, "") for a, b in pairs], max_length, fmt)
     order = sorted(range(len(items)), key=lambda i: len(items[i]["input_ids"]))
@@ -144,6 +145,7 @@ def train_pair(args: PairTrainingArguments, splits: dict[str, list[PairExample]]
         model = build_model(pair_config(len(tok), hidden_size=args.hidden_size, num_layers=args.num_layers,
                                         num_heads=args.num_heads, max_length=args.max_length), seed=args.seed)
     model.config.input_format = args.input_format  # read back by predict_proba
+    model.config.normcheck_max_length = args.max_length  # ditto (a base model's positions may reach further)
     label2id = {str(k): int(v) for k, v in (model.config.label2id or {}).items()}
     n_params = sum(p.numel() for p in model.parameters())
     say(f"model: {n_params:,} parameters; train pairs: {len(train):,}")
