@@ -26,7 +26,8 @@
     HF_HUB_OFFLINE=1 .venv/bin/python scripts/train_pair.py --out DIR [--corpus ../shared/corpora/lawrefbook]
         [--paragraphs 4000] [--epochs 3] [--hidden 64] [--layers 2] [--mined PAIRS] [--base-model ENC] [--eval-only]
 
-The shipped ``models/pair-tiny`` was made with ``scripts/train_pair.py --out models/pair-tiny`` (defaults).
+The shipped ``models/pair-tiny`` was made with ``scripts/train_pair.py --out DIR --base-model models/encoder-tiny
+--mined eval/build/pairs-ml/pairs.jsonl --threads 1`` (defaults otherwise; its card has the figures).
 """
 
 from __future__ import annotations
