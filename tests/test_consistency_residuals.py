@@ -236,11 +236,18 @@ def test_a_local_legislatures_own_procedure_is_another_body() -> None:
 
 
 def test_a_penalty_by_reference_is_searched_with_the_article_it_names() -> None:
-    from normcheck.checks.consistency.check import _with_referenced
+    from normcheck.checks.consistency.check import _queries
+    from normcheck.cite import find_citations
     from normcheck.structure.load import load_document
 
     doc = load_document("某市河道条例\n\n第十八条 禁止在河道内倾倒垃圾。\n\n"
-                        "第四十条 违反本条例第十八条规定的，处五百元以上五千元以下罚款。\n")
-    body = "违反本条例第十八条规定的，处五百元以上五千元以下罚款。"
-    assert "倾倒垃圾" in _with_referenced(doc, body)
-    assert _with_referenced(doc, "在河道内倾倒垃圾的，处五百元以上五千元以下罚款。").count("倾倒") == 1
+                        "第四十条 违反本条例第十八条规定的，处五百元以上五千元以下罚款。\n\n"
+                        "第四十一条 在河道内倾倒垃圾的，处五百元以上五千元以下罚款。\n")
+    todo = []
+    for label in ("违反本条例第十八条", "在河道内倾倒垃圾的，处"):
+        offset = doc.original.index(label)
+        body = doc.original[offset:doc.original.index("。", offset) + 1]
+        todo.append((None, body, offset, []))
+    by_reference, own_words = _queries(doc, todo, find_citations(doc))  # type: ignore[arg-type]
+    assert "倾倒垃圾" in by_reference
+    assert own_words == todo[1][1]

@@ -38,9 +38,9 @@ from normcheck.checks.consistency.retrieve import (
     with_coverage,
 )
 from normcheck.checks.consistency.sentences import same_conduct
+from normcheck.cite import InternalReference
 from normcheck.knowledge import comparison, confidence
 from normcheck.knowledge.tables import alignment_model
-from normcheck.text.numerals import cn_to_int
 from normcheck.types.document import Document, Node
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
 from normcheck.types.law import Article, Law, LawVersion, Level
@@ -351,16 +351,39 @@ def _finding(doc: Document, node: Node, body: str, offset: int, al: Alignment,
 #: A penalty clause that names its conduct only by an article number of its own text (违反本条例第十八条规定的，…)
 #: is searched together with that article's text, so that it aligns on the conduct, not on its fine amounts.
 EXPAND_REFERENCES = True
-_OWN_ARTICLE = comparison().patterns["own_article_ref"]
 
 
-def _with_referenced(doc: Document, body: str) -> str:
-    """``body``, followed by the articles of the document it refers to when it names its conduct only by them."""
+def _self_references(citations: Sequence[Any] | None) -> list[tuple[int, int, frozenset[int]]]:
+    """(start, end, article numbers) of the document's references to its own articles (本条例第十八条、第二十七条),
+    from the citation stage."""
+    out = []
+    for c in citations or ():
+        if isinstance(c, InternalReference) and c.form == "self_law":
+            nums = frozenset(r.article for r in c.refs if r.article is not None)
+            if nums:
+                out.append((c.start, c.end, nums))
+    return out
+
+
+def _with_referenced(body: str, offset: int, refs: list[tuple[int, int, frozenset[int]]],
+                     article_text: dict[int, str]) -> str:
+    """``body`` (at ``offset`` in the original), followed by the articles of the document it refers to when it
+    names its conduct only by them."""
     if not _BY_REFERENCE.match(body):
         return body
-    numbers = {cn_to_int(m.group(1)) for m in _OWN_ARTICLE.finditer(body)}
-    texts = [doc.node_text(a) for a in doc.articles() if a.number in numbers]
+    end = offset + len(body)
+    numbers = sorted({n for s, e, nums in refs if offset <= s and e <= end for n in nums})
+    texts = [article_text[n] for n in numbers if n in article_text]
     return body + "\n" + "\n".join(texts) if texts else body
+
+
+def _queries(doc: Document, todo: Sequence[tuple[Node, str, int, Any]], citations: Sequence[Any] | None) -> list[str]:
+    """What each clause to align is searched by (:func:`_with_referenced`); the article texts read once."""
+    refs = _self_references(citations)
+    if not refs:
+        return [t[1] for t in todo]
+    article_text = {a.number: doc.node_text(a) for a in doc.articles() if a.number is not None}
+    return [_with_referenced(body, offset, refs, article_text) for _, body, offset, _ in todo]
 
 
 def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, region: str | None, as_of: str,
@@ -415,7 +438,7 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
     threshold = alignment_model().threshold
     out: list[Finding] = []
     aligned = align_many([t[1] for t in todo], index, cited=[t[3] for t in todo], limit=CANDIDATES, prior=prior,
-                         mask=mask, queries=[_with_referenced(doc, t[1]) for t in todo] if EXPAND_REFERENCES else None)
+                         mask=mask, queries=_queries(doc, todo, citations) if EXPAND_REFERENCES else None)
     lead_law: dict[str, str] = {}  # lead-in clause id -> the law its text with its items aligned to
     for pos, ((node, body, offset, _), als) in enumerate(zip(todo, aligned, strict=True)):
         best: tuple[float, Alignment] | None = None
