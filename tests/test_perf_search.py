@@ -3,8 +3,6 @@ bit, hence the same hits, scores and order."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
@@ -12,22 +10,8 @@ from scipy.sparse import random as sparse_random
 
 
 @pytest.fixture()
-def index(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from normcheck.checks.consistency import retrieve
-    from normcheck.corpus.ingest import build_corpus
-    from normcheck.corpus.store import Corpus
-    from tests.corpus_factories import write_demo_corpus
-
-    src = write_demo_corpus(tmp_path / "src")
-    out = tmp_path / "corpus.sqlite"
-    build_corpus([src], out)
-    retrieve._CORPUS_INDEX.clear()
-    retrieve._INDEX_CACHE.clear()
-    retrieve._SLICES.clear()
-    corpus = Corpus.open(out)
-    idx, _ = retrieve.corpus_index(corpus)
-    yield idx
-    corpus.close()
+def index(demo_retrieval_index):  # type: ignore[no-untyped-def]
+    return demo_retrieval_index
 
 
 def _same(a, b) -> None:  # type: ignore[no-untyped-def]

@@ -4,8 +4,6 @@ ties included, which go to argpartition as before."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
@@ -101,21 +99,8 @@ def test_add_at_nonzeros_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture()
-def index(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from normcheck.corpus.ingest import build_corpus
-    from normcheck.corpus.store import Corpus
-    from tests.corpus_factories import write_demo_corpus
-
-    src = write_demo_corpus(tmp_path / "src")
-    out = tmp_path / "corpus.sqlite"
-    build_corpus([src], out)
-    retrieve._CORPUS_INDEX.clear()
-    retrieve._INDEX_CACHE.clear()
-    retrieve._SLICES.clear()
-    corpus = Corpus.open(out)
-    idx, _ = retrieve.corpus_index(corpus)
-    yield idx
-    corpus.close()
+def index(demo_retrieval_index):  # type: ignore[no-untyped-def]
+    return demo_retrieval_index
 
 
 def _reference_search_many(ix, queries, *, k, method, mask=None, prior=None,  # type: ignore[no-untyped-def]
