@@ -187,30 +187,31 @@ def _message(kind: Level, rule: Rule, acts: list[Act], extra: str) -> str:
     return msg
 
 
-def _sentences_of(text: str, start: int, end: int) -> str:
-    """The sentences (。) of ``text`` that ``[start, end)`` touches; the whole text when they are very short."""
+def _widen(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    """``[start, end)`` widened to the nearest ``stops`` characters on both sides (the end one included)."""
     s = start
-    while s > 0 and text[s - 1] not in "。\n":
+    while s > 0 and text[s - 1] not in stops:
         s -= 1
     e = end
-    while e < len(text) and text[e] not in "。\n":
+    while e < len(text) and text[e] not in stops:
         e += 1
-    got = text[s:e + 1]
+    return s, e + 1
+
+
+def _sentences_of(text: str, start: int, end: int) -> str:
+    """The sentences (。) of ``text`` that ``[start, end)`` touches; the whole text when they are very short."""
+    s, e = _widen(text, start, end, "。\n")
+    got = text[s:e]
     return got if len(got.strip()) >= 20 else text
 
 
 def _piece_of(text: str, start: int, end: int) -> str:
     """The ；-piece of ``text`` that ``[start, end)`` lies in ("" when it spans several or is very short): one
     provision of a sentence that lists several (研究开发费用…；…加速折旧；…技术转让所得，可以免征、减征企业所得税)."""
-    s = start
-    while s > 0 and text[s - 1] not in "。；;\n":
-        s -= 1
-    e = end
-    while e < len(text) and text[e] not in "。；;\n":
-        e += 1
     if any(ch in "；;" for ch in text[start:end]):
         return ""
-    got = text[s:e + 1]
+    s, e = _widen(text, start, end, "。；;\n")
+    got = text[s:e]
     return got if len(got.strip()) >= 12 else ""
 
 

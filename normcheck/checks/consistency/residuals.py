@@ -24,6 +24,7 @@ patterns are in ``data/comparison.json`` and ``data/penalties.json``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from normcheck.checks.consistency.compare import (
     BOUND_VERB,
@@ -129,8 +130,7 @@ def _penalty_sentence(text: str) -> bool:
 def _diff(kind: DiffKind, direction: Direction, clause_span: tuple[int, int] | None,
           superior_span: tuple[int, int] | None, clause_value: str, superior_value: str, note: str) -> Difference:
     d = Difference(kind, direction, clause_span, superior_span, clause_value, superior_value, note)
-    return Difference(kind, direction, clause_span, superior_span, clause_value, superior_value, note,
-                      severity=severity_of(d))
+    return replace(d, severity=severity_of(d))
 
 
 def lost_prohibitions(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
