@@ -14,8 +14,9 @@
    false alarms from correct findings (false alarm = positive; a bootstrap 95% interval), and for a few
    thresholds (a finding is vetoed when score >= t) the precision of the kept findings (Wilson 95%),
    the correct findings lost and, on the paraphrase suite, the changed cases still found and the
-   faithful ones still flagged. ``chosen`` is the lowest threshold of the grid that loses no changed case
-   on the paraphrase *dev* split (chosen there, reported on the judged rows and the test split).
+   faithful ones still flagged. ``chosen`` is the lowest threshold of the grid that loses at most
+   ``--dev-tolerance`` (1) changed cases on the paraphrase *dev* split (chosen there, reported on the judged
+   rows and the test split).
 
 The texts stay in the cache directory (``/tmp``); nothing of the corpus is written to the repository.
 
@@ -44,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 DLC = Path(os.environ.get("NORMCHECK_DLC", ROOT.parent / "shared" / "corpora" / "lawrefbook" / "DLC"))
 JUDGED = sorted((ROOT / "eval" / "inconsistency").glob("handcheck-2026-12-02*.csv"))
 TYPE = "inconsistent_with_superior"
-GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 SCORES: dict[str, Callable[[dict[str, float]], float]] = {
     "P(unrelated)": lambda p: p["unrelated"],
     "P(consistent)": lambda p: p["consistent"],
@@ -192,7 +193,8 @@ def paraphrase_counts(rows: list[dict[str, Any]], veto: Callable[[dict[str, floa
     return out
 
 
-def evaluate(model_dir: str, judged: list[dict[str, Any]], para: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def evaluate(model_dir: str, judged: list[dict[str, Any]], para: dict[str, list[dict[str, Any]]], *,
+             dev_tolerance: int = 1) -> dict[str, Any]:
     pairs = {tuple(r["pair"]) for r in judged if r["pair"]}
     for rows in para.values():
         pairs |= {tuple(f["pair"]) for r in rows for f in r["findings"] if f["pair"]}
@@ -222,8 +224,8 @@ def evaluate(model_dir: str, judged: list[dict[str, Any]], para: dict[str, list[
                    "wilson": wilson(k_ok, len(kept)), "correct_lost": n_ok - k_ok,
                    "false_alarms_vetoed": n_fa - (len(kept) - k_ok), "paraphrase": pc}
             entry["thresholds"].append(row)
-            if chosen is None and pc.get("dev") and pc["dev"].get("changed", [0])[0] >= \
-                    base_para["dev"].get("changed", [0])[0]:
+            if chosen is None and name != "P(inconsistent)" and pc.get("dev") and \
+                    pc["dev"].get("changed", [0])[0] + dev_tolerance >= base_para["dev"].get("changed", [0])[0]:
                 chosen = t
         entry["chosen"] = chosen
         res["scores"][name] = entry
@@ -269,6 +271,8 @@ def main() -> int:
                     help="where the collected texts go (outside the repository)")
     ap.add_argument("--refresh", action="store_true", help="re-run the checks even when the cache exists")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--dev-tolerance", type=int, default=1,
+                    help="changed cases of the paraphrase dev split a chosen threshold may lose")
     a = ap.parse_args()
     import torch
 
@@ -289,7 +293,7 @@ def main() -> int:
           + f"; same message as judged: {sum(r['same_message'] for r in judged)}\n")
     results = []
     for m in a.model:
-        res = evaluate(m, judged, para)
+        res = evaluate(m, judged, para, dev_tolerance=a.dev_tolerance)
         results.append(res)
         print(report(res) + "\n")
     if a.json:

@@ -128,7 +128,8 @@ def make_pairs(pool: list[tuple[str, str, str]], builder: Any, n: int, seed: int
     return out
 
 
-def mined_pairs(path: Path, builder: Any, seed: int) -> list[tuple[str, PairExample]]:
+def mined_pairs(path: Path, builder: Any, seed: int,
+                skip_docs: set[str] | None = None) -> list[tuple[str, PairExample]]:
     """(split, pair) from mined restatement pairs: the real local article (consistent), the local article
     perturbed (inconsistent), a same-law other article (unrelated); split by the target law."""
     rng = random.Random(seed)
@@ -140,6 +141,8 @@ def mined_pairs(path: Path, builder: Any, seed: int) -> list[tuple[str, PairExam
         if rec.get("kind") != "restatement" or not rec.get("positive") or rec.get("law_split") not in SPLITS:
             continue
         split, q, sup = rec["law_split"], rec["query"], rec["positive"]
+        if skip_docs and Path(str(rec["id"]).split("#")[0].split(":", 1)[-1]).name in skip_docs:
+            continue
         if len(q) > 300 or len(sup) > 300:
             continue
         gid = f"mined:{rec['id']}"
@@ -150,6 +153,205 @@ def mined_pairs(path: Path, builder: Any, seed: int) -> list[tuple[str, PairExam
             out.append((split, PairExample(text, sup, "inconsistent", gid, f"mined_perturbed: {note}")))
         if rec.get("hard_negatives"):
             out.append((split, PairExample(q, rng.choice(rec["hard_negatives"]), "unrelated", gid, "mined_same_law")))
+    return out
+
+
+# --- (issue 12 -> 13) hard negatives that look like the consistency check's alignment false alarms ---------
+
+_PENALTY_RE = re.compile(r"罚款|罚金|警告|没收|吊销|暂扣|拘留|责令停产停业|通报批评")
+_TITLE_SUFFIX_RE = re.compile(r"(实施条例|实施细则|实施办法|管理条例|管理办法|管理规定|暂行条例|暂行办法"
+                              r"|条例|规定|办法|法)$")
+
+
+def judged_exclusions(root: Path = ROOT) -> tuple[set[str], set[tuple[str, str]]]:
+    """Document file names and (law, article) of the hand-judged consistency rows
+    (eval/inconsistency/handcheck-*.csv): kept out of the training data (only their identities are read,
+    never their verdicts)."""
+    import csv
+
+    docs: set[str] = set()
+    arts: set[tuple[str, str]] = set()
+    for f in sorted((root / "eval" / "inconsistency").glob("handcheck-*.csv")):
+        with f.open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                docs.add(Path(r.get("document") or "").name)
+                arts.add((_law_key(r.get("law") or "").removeprefix("中华人民共和国"), r.get("article") or ""))
+    return docs, arts
+
+
+def _conduct(text: str) -> str:
+    """The act a provision is about: its text up to the first 的， (the conduct of a penalty clause),
+    else up to the first comma."""
+    m = re.search(r"的[，,]", text) or re.search(r"[，,；。]", text)
+    return re.sub(r"\W", "", text[:m.start()] if m else text)
+
+
+def _same_conduct(a: str, b: str, limit: float = 0.5) -> bool:
+    """Whether two provisions' acts share more than ``limit`` of the shorter one's bigrams."""
+    ga, gb = ({x[i:i + 2] for i in range(len(x) - 1)} for x in (_conduct(a), _conduct(b)))
+    return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) > limit
+
+
+def _topic_term(law: str) -> str:
+    """The subject a law's title names (中华人民共和国律师法 -> 律师), or "" when too short."""
+    t = _TITLE_SUFFIX_RE.sub("", law.removeprefix("中华人民共和国"))
+    for tail in ("管理", "保护", "促进", "安全"):
+        if len(t) > len(tail) + 1:
+            t = t.removesuffix(tail)
+    return t if 2 <= len(t) <= 6 else ""
+
+
+class _Overlap:
+    """Character-bigram overlap search over a pool of paragraphs (numpy postings; rare bigrams only)."""
+
+    def __init__(self, texts: list[str], max_df: int = 400) -> None:
+        import numpy as np
+
+        self.np = np
+        self.vocab: dict[str, int] = {}
+        self.grams = [self._ids(t, add=True) for t in texts]
+        df = np.zeros(len(self.vocab), dtype=np.int64)
+        for g in self.grams:
+            df[g] += 1
+        self.ok = df <= max_df
+        posting: list[list[int]] = [[] for _ in range(len(self.vocab))]
+        for d, g in enumerate(self.grams):
+            for b in g:
+                if self.ok[b]:
+                    posting[b].append(d)
+        self.posting = [np.asarray(p, dtype=np.int64) for p in posting]
+        self.n = len(texts)
+
+    def _ids(self, text: str, *, add: bool = False) -> Any:
+        t = re.sub(r"\W", "", text)
+        out = set()
+        for i in range(len(t) - 1):
+            g = t[i:i + 2]
+            if g not in self.vocab:
+                if not add:
+                    continue
+                self.vocab[g] = len(self.vocab)
+            out.add(self.vocab[g])
+        return self.np.asarray(sorted(out), dtype=self.np.int64)
+
+    def ranked(self, text: str, k: int = 20) -> list[tuple[int, float]]:
+        """(paragraph index, share of the query's bigrams it shares) for the k best."""
+        np = self.np
+        q = self._ids(text)
+        lists = [self.posting[b] for b in q if self.ok[b] and len(self.posting[b])]
+        if not lists or not len(q):
+            return []
+        counts = np.bincount(np.concatenate(lists), minlength=self.n)
+        top = np.argsort(-counts)[:k]
+        return [(int(i), float(counts[i]) / len(q)) for i in top if counts[i] > 0]
+
+
+def veto_negatives(corpus: Path, builder: Any, n: int, seed: int, exclude: set[str],
+                   skip_articles: set[tuple[str, str]], mined: Path | None = None,
+                   skip_docs: set[str] | None = None) -> list[tuple[str, PairExample]]:
+    """``unrelated`` pairs that look like the consistency check's alignment false alarms (the clause is
+    aligned to a provision with the same wording about other conduct, another law or another subject):
+
+    * ``other_conduct``: a penalty paragraph (or its local restatement) against the most similarly
+      worded *other* penalty paragraph of the same law;
+    * ``mined_other_conduct``: a mined local penalty article against the most similar other penalty
+      paragraph of its target law;
+    * ``lookalike_law``: a paragraph against the most similar paragraph of *another* law (both laws in
+      the same split; near-identical ones, which may be the same provision, are left out);
+    * ``other_subject``: a paragraph naming its law's subject (律师, 校车 ...) with that subject replaced
+      by another law's (the same act stated for a different body).
+
+    Split by the superior law; paragraphs of the inconsistency benchmark and the hand-judged rows'
+    superior articles and documents are left out."""
+    rng = random.Random(seed + 7)
+    pool = []
+    for law, aid, para in paragraphs(corpus, min_chars=20, max_chars=300):
+        art = aid.split("#", 1)[1].rsplit("-", 1)[0]
+        if para in exclude or (law.removeprefix("中华人民共和国"), art) in skip_articles:
+            continue
+        pool.append((law, aid, para))
+    rng.shuffle(pool)
+    texts = [p[2] for p in pool]
+    idx = _Overlap(texts)
+    by_law: dict[str, list[int]] = {}
+    for i, (law, _, _) in enumerate(pool):
+        by_law.setdefault(law, []).append(i)
+    pen = [i for i, t in enumerate(texts) if _PENALTY_RE.search(t)]
+    pen_set = set(pen)
+    out: list[tuple[str, PairExample]] = []
+    quota = {"other_conduct": n * 45 // 100, "mined_other_conduct": n * 15 // 100, "lookalike_law": n * 25 // 100,
+             "other_subject": n - n * 85 // 100}
+
+    def query(text: str) -> str:
+        loc = builder.local_restatement(text)
+        return loc[0] if loc and rng.random() < 0.5 else text
+
+    def best_other(text: str, law: str, *, same_law: bool, penalty: bool, not_text: str,
+                   art: str = "") -> int | None:
+        for j, share in idx.ranked(text, k=40):
+            lj = pool[j][0]
+            if texts[j] == not_text or share > 0.8 or share < 0.2 or (lj == law) != same_law:
+                continue
+            if (art and pool[j][1].split("#", 1)[1].rsplit("-", 1)[0] == art) or _same_conduct(text, texts[j]):
+                continue  # the same article in another version, or the same act: not a false alarm's pair
+            if penalty and j not in pen_set:
+                continue
+            if not same_law and split_of(lj) != split_of(law):
+                continue
+            return j
+        return None
+
+    made: Counter[str] = Counter()
+    for i in pen:
+        if made["other_conduct"] >= quota["other_conduct"]:
+            break
+        law, aid, text = pool[i]
+        j = best_other(text, law, same_law=True, penalty=True, not_text=text,
+                       art=aid.split("#", 1)[1].rsplit("-", 1)[0])
+        if j is not None:
+            out.append((split_of(law), PairExample(query(text), texts[j], "unrelated", aid, "other_conduct")))
+            made["other_conduct"] += 1
+    if mined is not None:
+        keys = {law.removeprefix("中华人民共和国"): law for law in by_law}
+        for line in mined.read_text(encoding="utf-8").splitlines():
+            if made["mined_other_conduct"] >= quota["mined_other_conduct"]:
+                break
+            rec = json.loads(line)
+            q, tlaw = rec.get("query") or "", keys.get(str(rec.get("target_law")))
+            if rec.get("kind") != "restatement" or tlaw is None or len(q) > 300 or not _PENALTY_RE.search(q):
+                continue
+            if skip_docs and Path(str(rec["id"]).split("#")[0].split(":", 1)[-1]).name in skip_docs:
+                continue
+            j = best_other(q, tlaw, same_law=True, penalty=True, not_text=rec.get("positive") or "")
+            if j is not None and texts[j] != rec.get("positive"):
+                out.append((split_of(tlaw), PairExample(q, texts[j], "unrelated", f"mined:{rec['id']}",
+                                                       "mined_other_conduct")))
+                made["mined_other_conduct"] += 1
+    for i in range(len(pool)):
+        if made["lookalike_law"] >= quota["lookalike_law"]:
+            break
+        law, aid, text = pool[i]
+        j = best_other(text, law, same_law=False, penalty=i in pen_set, not_text=text)
+        if j is not None:
+            out.append((split_of(pool[j][0]), PairExample(query(text), texts[j], "unrelated", pool[j][1],
+                                                          "lookalike_law")))
+            made["lookalike_law"] += 1
+    terms = {law: t for law in by_law if (t := _topic_term(law))}
+    all_terms = sorted(set(terms.values()))
+    for i in range(len(pool)):
+        if made["other_subject"] >= quota["other_subject"]:
+            break
+        law, aid, text = pool[i]
+        topic = terms.get(law)
+        if not topic or topic not in text:
+            continue
+        other = rng.choice(all_terms)
+        if other == topic or topic in other or other in topic:
+            continue
+        out.append((split_of(law), PairExample(query(text).replace(topic, other), text, "unrelated", aid,
+                                               f"other_subject: {topic}->{other}")))
+        made["other_subject"] += 1
+    print(f"veto negatives: {dict(made)} from {len(pool)} paragraphs ({len(pen)} penalty)", file=sys.stderr)
     return out
 
 
@@ -222,6 +424,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--input-format", default="diff_marked", choices=("diff_marked", "plain"))
     ap.add_argument("--eval-only", action="store_true", help="evaluate the model in --out, do not train")
+    ap.add_argument("--veto-negatives", type=int, default=0,
+                    help="add this many alignment-like unrelated pairs (other conduct, another law, another "
+                         "subject; see veto_negatives); the hand-judged rows' documents and superior articles "
+                         "are then left out of all training pairs")
     a = ap.parse_args()
     import torch
 
@@ -239,9 +445,16 @@ def main() -> None:
     bench_pairs = [p for v in load_pairs(bench_dir, corpus_src=a.corpus).values() for p in v]
     exclude = {p.text_b for p in bench_pairs}
     pool = paragraphs(a.corpus, min_chars=20, max_chars=a.max_chars)
+    skip_docs: set[str] = set()
+    if a.veto_negatives:
+        skip_docs, skip_arts = judged_exclusions()
+        pool = [p for p in pool
+                if (p[0].removeprefix("中华人民共和国"), p[1].split("#", 1)[1].rsplit("-", 1)[0]) not in skip_arts]
     made = make_pairs(pool, builder, a.paragraphs, a.seed, exclude)
     if a.mined:
-        made += mined_pairs(a.mined, builder, a.seed)
+        made += mined_pairs(a.mined, builder, a.seed, skip_docs=skip_docs)
+    if a.veto_negatives:
+        made += veto_negatives(a.corpus, builder, a.veto_negatives, a.seed, exclude, skip_arts, a.mined, skip_docs)
     splits: dict[str, list[PairExample]] = {"train": [], "dev": [], "test": []}
     for s, p in made:
         splits[s].append(p)
