@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     verify = _load("paraphrase_verify", HERE / "verify.py")
     build = verify._builder()
-    build.FIELDS = tuple(build.FIELDS) + ("set",)
+    build.FIELDS = (*tuple(build.FIELDS), "set")
     verify._builder = lambda: build  # the same checks, with "set" a known field
     problems = []
     old = [json.loads(line) for line in (HERE / "cases.jsonl").open(encoding="utf-8") if line.strip()]
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             problems.append(f"line {n} {c.get('id')}: {c.get('law')} is already used in cases.jsonl")
         if c.get("id") in old_ids:
             problems.append(f"line {n} {c.get('id')}: id already used in cases.jsonl")
-    rc = verify.main(["--cases", str(FRESH)] + argv)
+    rc = verify.main(["--cases", str(FRESH), *argv])
     for p in problems:
         print("FAIL " + p)
     if problems:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from enum import Enum
 
-from normcheck.checks.consistency.sentences import Unit, pair_units
+from normcheck.checks.consistency.sentences import Unit, items_text, pair_units, wording
+from normcheck.checks.consistency.sentences import conduct as clause_conduct
 from normcheck.checks.consistency.sentences import similarity as unit_similarity
 from normcheck.checks.consistency.sentences import units as text_units
 from normcheck.knowledge import comparison, message, modals, penalties, units
@@ -189,6 +190,7 @@ def quantities(text: str) -> list[Quantity]:
 
 _FINE_RE = penalties().fine_word  # data/penalties.json
 _PENALTY_TYPES = penalties().mentions()
+_FINE_AFTER_RE = comparison().patterns["fine_amount_after"]  # data/comparison.json
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +225,23 @@ def fine_ranges(text: str, qs: list[Quantity] | None = None) -> list[FineRange]:
             lo, hi = (0.0, q.base) if q.bound in ("le", "lt") else (
                 (q.base, float("inf")) if q.bound in ("ge", "gt") else (q.base, q.base))
         out.append(FineRange(window[0].start, m.end(), lo, hi, cat, tuple(q.start for q in window)))
+    # the amount after the word (罚款为十万元以上二十万元以下)
+    for m in _FINE_AFTER_RE.finditer(text):
+        ends = [i for i in (text.find(p, m.end()) for p in "，。；,;") if i >= 0]
+        seg_end = min(ends) if ends else len(text)
+        window = [q for q in qs if m.end() <= q.start and q.end <= seg_end and q.category in ("money", "times")]
+        if not window or any(f.start <= window[0].start < f.end for f in out):
+            continue
+        window = [q for q in window if q.category == window[0].category][:2]
+        if len(window) == 2:
+            lo, hi = window[0].base, window[1].base
+        else:
+            q = window[0]
+            lo, hi = (0.0, q.base) if q.bound in ("le", "lt") else (
+                (q.base, float("inf")) if q.bound in ("ge", "gt") else (q.base, q.base))
+        out.append(FineRange(window[0].start, window[-1].end, lo, hi, window[0].category,
+                             tuple(q.start for q in window)))
+    out.sort(key=lambda f: f.start)
     return out
 
 
@@ -271,6 +290,17 @@ def actor(text: str, pos: int) -> str:
             if i >= 0 and i + len(w) > where:
                 best, where = label, i + len(w)
     return best
+
+
+def bound_actor(text: str, pos: int) -> str:
+    """Who a bound at ``pos`` binds: :func:`actor`, or where its sentence names nobody (公示时间不得少于
+    二十日) the actor of the sentences before it in the same paragraph (…主管部门应当将…予以公示。)."""
+    who = actor(text, pos)
+    if who != "unknown":
+        return who
+    s = max(text.rfind(c, 0, pos) for c in _SENT_BREAK)
+    para = text.rfind("\n", 0, pos) + 1
+    return actor(text[para:s], s - para) if s > para else who
 
 
 _ADMIN_DEADLINE_VERB = comparison().patterns["admin_deadline_verb"]
@@ -459,7 +489,7 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
         if p.category != q.category or not _context_agrees(a, (q.start, q.end), b, (p.start, p.end)):
             continue
         if abs(p.base - q.base) > 1e-9:
-            if not _conflicts(q, p, actor(b, p.start)):
+            if not _conflicts(q, p, bound_actor(b, p.start)):
                 continue  # a cap above the superior's floor, a floor below its cap
             if q.category == "time":
                 d = _time_direction(b, p, q)
@@ -613,7 +643,8 @@ def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: li
         near = [u for u in sup_units if u != ub and unit_similarity(ua.text, u.text) >= SIBLING_SHARE * _sim]
         xa = [f for f in fa if ua.holds(f.start, f.end)]
         xb = [g for g in fb if ub.holds(g.start, g.end)]
-        covered_f.update(f.start for f in xa)
+        if xb:  # (a fine in a sentence paired with one that sets none is left to the pairing by conduct)
+            covered_f.update(f.start for f in xa)
         left_a = [f for f in xa if not any((f.lo, f.hi, f.category) == (g.lo, g.hi, g.category) for g in xb)]
         left_b = [g for g in xb if not any((f.lo, f.hi, f.category) == (g.lo, g.hi, g.category) for f in xa)]
         fine_qa, fine_qb = set(fine_qa_all), set(fine_qb_all)
@@ -626,7 +657,10 @@ def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: li
             fine_qb -= {i for g in left_b for i in g.qty_ids}
         za = [q for q in qa if ua.holds(q.start, q.end) and q.start not in fine_qa]
         zb = [p for p in qb if ub.holds(p.start, p.end) and p.start not in fine_qb]
-        covered_q.update(q.start for q in qa if ua.holds(q.start, q.end))
+        # a clause quantity counts as compared here only when it met a counterpart: one the paired
+        # superior sentence does not match (保存期限 in another superior sentence than the one paired,
+        # a sentence merging two of the superior's) is left to the looser pairing by context
+        covered_q.update(q.start for q in qa if ua.holds(q.start, q.end) and q.start in fine_qa)
         for cat in dict.fromkeys(q.category for q in za):
             ca = [q for q in za if q.category == cat]
             cb = [p for p in zb if p.category == cat]
@@ -638,16 +672,16 @@ def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: li
                     if same is not None:
                         ca.remove(q)
                         cb.remove(same)
+                        covered_q.add(q.start)
             if len(ca) != len(cb):
                 continue
+            covered_q.update(q.start for q in ca)
             for q, p in zip(ca, cb, strict=True):
-                if not _conflicts(q, p, actor(b, p.start)):
-                    continue
-                if any(x.category == cat and abs(x.base - q.base) < 1e-9 for x in qb) and \
-                        any(x.category == cat and abs(x.base - p.base) < 1e-9 for x in qa):
+                if not _conflicts(q, p, bound_actor(b, p.start)) or _in_fine(a, q) != _in_fine(b, p):
+                    continue  # (a share of the goods' value as a fine against a share as a purchase price)
+                if any(_same_value(x, q) for x in qb) and any(_same_value(x, p) for x in qa):
                     continue  # both values are stated on both sides: the clause reorders
-                if any(x.category == cat and abs(x.base - q.base) < 1e-9 and u.holds(x.start, x.end)
-                       for x in qb for u in near):
+                if any(_same_value(x, q) and u.holds(x.start, x.end) for x in qb for u in near):
                     continue  # the value of a sibling sentence of the superior: the clause restates that one
                 d = _time_direction(b, p, q) if cat == "time" else Direction.CHANGED
                 out.append(Difference(DiffKind.NUMBER, d, (q.start, q.end), (p.start, p.end),
@@ -798,6 +832,98 @@ def _unit_lists(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[D
     return out
 
 
+_LISTED_RE = comparison().patterns["fine_conduct_listed"]  # data/comparison.json
+_FINE_SUBJECT_RE = comparison().patterns["fine_subject"]
+
+
+def _listed_conduct(a: str, b: str, g: FineRange, article: str) -> bool:
+    """The superior names the conduct its fine punishes by a list or by the previous paragraph (有下列
+    行为之一的：（一）…; 单位有前款规定行为之一的，处…): the clause's conduct is read against those items."""
+    if not _LISTED_RE.search(_conduct(b, g.start)):
+        return False
+    ca = clause_conduct(a) or wording(_conduct(a, len(a)))
+    items = items_text(article)
+    ga = {ca[i:i + 2] for i in range(len(ca) - 1)}
+    gb = {items[i:i + 2] for i in range(len(items) - 1)}
+    return len(ca) >= 6 and bool(ga) and len(ga & gb) / len(ga) >= MIN_CONDUCT
+
+
+def _fine_subject(text: str, pos: int) -> str:
+    """Whom a fine is for, from the words just before it (对单位处…, 个人有前款规定行为之一的，处…)."""
+    found = _FINE_SUBJECT_RE.findall(_conduct(text, pos)[-16:])
+    return str(found[-1]) if found else ""
+
+
+def _sibling_fine(a: str, b: str, f: FineRange, g: FineRange, fa: list[FineRange], fb: list[FineRange]) -> bool:
+    """Two fine structures that agree but for this pair: as many fines on both sides, every other one
+    restated exactly, and this one for the same subject (对个人 1000元–1万元 as above, 对单位 1万–5万元
+    against 5万–20万元): the clause restates the superior's fines and changed one of them."""
+    if len(fa) != len(fb) or len(fa) < 2:
+        return False
+    rest_a = sorted((x.lo, x.hi, x.category) for x in fa if x is not f)
+    rest_b = sorted((x.lo, x.hi, x.category) for x in fb if x is not g)
+    who = _fine_subject(a, f.start)
+    return rest_a == rest_b and bool(who) and who == _fine_subject(b, g.start)
+
+
+_FREQUENCY_RE = comparison().patterns["frequency"]  # data/comparison.json
+_FREQUENCY_UNIT_DAYS = {"年": 360, "季度": 90, "季": 90, "月": 30, "周": 7, "日": 1, "天": 1}
+#: Overlap (Jaccard of the bigrams of the words after the interval) from which two intervals govern
+#: the same act (每年【进行健康检查】).
+MIN_FREQUENCY_ACT = 0.3
+
+
+def _intervals(text: str) -> list[tuple[int, int, int, set[str]]]:
+    """(start, end, days, bigrams of the act) of each 每N年/每年/每季度 in ``text``."""
+    out = []
+    for m in _FREQUENCY_RE.finditer(text):
+        n = m.group(1)
+        try:
+            k = cn_to_int(n) if n and not n.isdigit() else int(n or 1)
+        except ValueError:
+            continue
+        act = text[m.end():m.end() + 14]
+        out.append((m.start(), m.end(), k * _FREQUENCY_UNIT_DAYS[m.group(2)], _bigrams(re.split(r"[，。；]", act)[0])))
+    return out
+
+
+def _frequencies(a: str, b: str, article: str) -> list[Difference]:
+    """An act the superior requires at one interval and the clause at another (每年 against 每两年)."""
+    ib = _intervals(b)
+    if not ib:
+        return []
+    ia_all = _intervals(article) if article != b else ib
+    out: list[Difference] = []
+    for s, e, days, act in _intervals(a):
+        best = max(ib, key=lambda x: _jac(act, x[3]))
+        if _jac(act, best[3]) < MIN_FREQUENCY_ACT or best[2] == days:
+            continue
+        if any(x[2] == days and _jac(act, x[3]) >= MIN_FREQUENCY_ACT for x in ia_all):
+            continue  # the superior article sets this interval for that act too
+        bs, be = best[0], best[1]
+        verb = "降低" if days > best[2] else "提高"
+        out.append(Difference(DiffKind.NUMBER, Direction.CHANGED, (s, e), (bs, be), a[s:e], b[bs:be],
+                              f"频次由上位法的{b[bs:be]}一次{verb}为{a[s:e]}一次"))
+    return out
+
+
+def _in_fine(text: str, q: Quantity) -> bool:
+    """The quantity sets a fine: the rest of its clause of the sentence ends in 罚款 (货值百分之二十以上百分之
+    五十以下的罚款), or the fine word comes just before it (罚款为…)."""
+    ends = [i for i in (text.find(c, q.end) for c in "，。；,;\n") if i >= 0]
+    tail = text[q.end:min(ends) if ends else len(text)]
+    return bool(_FINE_RE.search(tail)) or bool(_FINE_AFTER_RE.search(text[max(0, q.start - 8):q.start]))
+
+
+def _same_value(p: Quantity, q: Quantity) -> bool:
+    """The same value in the same role: a cap is not settled by an equal floor elsewhere (试用期不超过
+    三个月 against 劳动合同期限三个月以上); an exact value (eq) may stand for either bound."""
+    if p.category != q.category or abs(p.base - q.base) >= 1e-9:
+        return False
+    roles = {p.bound, q.bound}
+    return "eq" in roles or roles <= {"le", "lt"} or roles <= {"ge", "gt"}
+
+
 def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[FineRange], fb: list[FineRange],
            found: list[Difference], article: str) -> list[Difference]:
     """Paraphrase-robust counterparts (issue 13): pairs by the words around, not by alignment."""
@@ -827,7 +953,8 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
                 continue
             conduct = _bigrams(_CONDUCT_NOISE.sub("", _conduct(a, f.start)))
             g = max(cands, key=lambda x: _jac(conduct, _bigrams(_CONDUCT_NOISE.sub("", _conduct(b, x.start)))))
-            if _jac(conduct, _bigrams(_CONDUCT_NOISE.sub("", _conduct(b, g.start)))) < MIN_CONDUCT:
+            if _jac(conduct, _bigrams(_CONDUCT_NOISE.sub("", _conduct(b, g.start)))) < MIN_CONDUCT and \
+                    not _listed_conduct(a, b, g, article) and not _sibling_fine(a, b, f, g, fa, fb):
                 continue  # a fine for other conduct
             fd, fnote = _fine_direction(f, g)
             out.append(Difference(DiffKind.FINE_RANGE, fd, (f.start, f.end), (g.start, g.end),
@@ -840,13 +967,14 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
         fine_diff = any(d.kind == DiffKind.FINE_RANGE for d in found + out)
         fine_a = {i for f in fa for i in f.qty_ids}
         fine_b = {i for f in fb for i in f.qty_ids}
-        ua = [q for q in qa if not any(p.category == q.category and abs(p.base - q.base) < 1e-9 for p in qb)
-              and not (fine_diff and q.start in fine_a)]
+        ua = [q for q in qa if not any(_same_value(p, q) for p in qb) and not (fine_diff and q.start in fine_a)]
         taken: set[int] = set()
+        article_q = quantities(article) if ua and article != b else []
         for q in ua:
             qcands = [p for p in qb if p.category == q.category and p.start not in taken
+                      and _in_fine(a, q) == _in_fine(b, p)
                       and not (q.start in fine_a and p.start in fine_b)  # two fines: compared above
-                      and not any(abs(x.base - p.base) < 1e-9 and x.category == p.category for x in qa)]
+                      and not any(_same_value(x, p) for x in qa)]
             if q.start in covered_q and qcands:
                 continue  # compared sentence by sentence above
             if not qcands:
@@ -862,15 +990,24 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
             cq = _context(a, q.start, q.end)
             p = max(qcands, key=lambda x: _jac(cq, _context(b, x.start, x.end)))
             sim = _jac(cq, _context(b, p.start, p.end))
+            if any(abs(x.base - p.base) > 1e-9 and _jac(cq, _context(b, x.start, x.end)) >= sim - 0.02
+                   for x in qcands) or any(x.category == q.category and abs(x.base - p.base) > 1e-9 and
+                                           _jac(cq, _context(article, x.start, x.end)) >= sim - 0.02
+                                           for x in article_q):
+                continue  # parallel items of the superior in the same words (复核期不得超过一个月 / 二个月):
+                # which one the clause restates is not told by the words around
             only = len(qcands) == 1 and sum(1 for x in ua if x.category == q.category) == 1
             if sim < MIN_CONTEXT and not (only and sim >= MIN_CONTEXT / 2):
                 continue
-            if not _conflicts(q, p, actor(b, p.start)):
+            if not _conflicts(q, p, bound_actor(b, p.start)):
                 continue
             d = _time_direction(b, p, q) if q.category == "time" else Direction.CHANGED
             out.append(Difference(DiffKind.NUMBER, d, (q.start, q.end), (p.start, p.end),
                                   q.describe(), p.describe(), _number_note(q, p)))
             taken.add(p.start)
+    # how often (每年进行健康检查 against 每两年): an interval with no numeral is one unit
+    if DiffKind.NUMBER not in kinds and not any(d.kind == DiffKind.NUMBER for d in out):
+        out.extend(_frequencies(a, b, article))
     # modal verbs governing the same act
     if DiffKind.MODALITY not in kinds:
         out.extend(_unit_modalities(a, b, article, pairs))
@@ -981,6 +1118,9 @@ def _spurious(a: str, b: str, d: Difference) -> bool:
         head = a[max(a.rfind(c, 0, s) for c in "，,。；;\n") + 1:s]
         if (cb, ca) == ("permit", "prohibit") and _COMPLEMENT.search(head):
             return True
+        if (cb, ca) == ("permit", "oblige") and _MANNER_PROCEDURE.match(a, d.clause_span[1]):
+            return True  # 确需修改的，应当依照法定权限和程序进行修改 against 可以依照法定权限进行修改: the duty is
+            # to follow the procedure when the act is done, not to do it
     if d.kind == DiffKind.NUMBER:
         sa, sb = _sentence(a, s), _sentence(b, bs)
         if _RESPECTIVELY.search(sa) or _RESPECTIVELY.search(sb):
@@ -991,6 +1131,9 @@ def _spurious(a: str, b: str, d: Difference) -> bool:
                 return True
     return False
 _CITIZEN_FACING_RE = comparison().patterns["citizen_facing"]
+_MANNER_PROCEDURE = comparison().patterns["manner_procedure"]  # data/comparison.json
+_TRANSITIONAL = comparison().patterns["transitional"]
+_BY_REFERENCE_PROCEDURE = comparison().patterns["by_reference_procedure"]
 
 
 def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
@@ -1038,6 +1181,9 @@ def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
             continue  # a step of the administration's own procedure (部门提出，经本级人民政府批准): no burden
         if not _neighbourhood_shared(al, i1, i2, side="a"):
             continue
+        if _BY_REFERENCE_PROCEDURE.search(b):
+            continue  # the superior defers to another provision's procedure (依照本条第一款第（一）项规定的审批程序
+            # 办理): the clause spells that procedure out, which cannot be checked against this text
         who = actor(a, i1)
         d = Direction.MORE_POWER_FOR_ADMINISTRATION if who == "admin" and "批准" in seg else \
             Direction.STRICTER_ON_CITIZENS
@@ -1052,6 +1198,8 @@ def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
             continue
         if re.search(r"[。；;\n]", seg) or len(seg) > 30 or seg.count("，") > 1 or not _interior(al, j1, j2):
             continue  # a partial restatement leaves whole sentences out: not a dropped condition
+        if _TRANSITIONAL.search(_sentence(b, j1)):
+            continue  # the superior's transitional rule (在编制…前，…继续执行): not a condition of this rule
         out.append(Difference(DiffKind.CONDITION_DROPPED, Direction.LOOSER_ON_CITIZENS, (i1, i2), (j1, j2),
                               a[i1:i2], seg, f"删去了上位法规定的条件：{seg}"))
     return out

@@ -117,6 +117,9 @@ def _object(text: str, end: int, hi: int) -> str:
     return text[end:nxt.start() if nxt else stop]
 
 
+_LIABILITY = comparison().patterns["liability_consequence"]  # data/comparison.json
+
+
 def _short(text: str, n: int = 20) -> str:
     """``text`` up to its first sentence break, at most ``n`` characters (… where cut)."""
     t = re.split(r"[。；;]", text)[0].rstrip("，,")
@@ -169,6 +172,9 @@ def lost_prohibitions(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> 
                    for _, xe, _, c in _modals(b, 0, len(b))):
                 break  # the clause restates the superior's own duty (应当整体保护), leaving its ban out
             said = re.split(r"[，,；;。]", a[e:ua.end])[0]
+            if _LIABILITY.match(said):
+                break  # the clause states the liability for the forbidden acts (有下列行为之一…的，应当依法承担
+                # 赔偿责任): it sanctions the ban, it does not turn it into a duty
             out.append(_diff(DiffKind.MODALITY, _modal_dir(ca, actor(b, bs)), (s, e), (bs, be), w, bw,
                              f"上位法{bw}{_short(obj)}，本条改为“{w}{_short(said)}”"))
             break

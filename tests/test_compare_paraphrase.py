@@ -1,0 +1,87 @@
+"""Paraphrase comparison (issue 13, fourth round): numbers and fines a reviewer pairs across reworded
+sentences, and look-alike differences a reviewer would not raise. Table-driven, on statute-like texts
+written here (no statute text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from normcheck.checks.consistency.compare import DiffKind, compare, fine_ranges
+
+# (case, clause, superior, expected kind, a word the note must contain)
+FOUND = [
+    ("interval with no numeral on the superior's side",
+     "本市从事集中供餐工作的人员，每两年应当参加一次岗位培训，培训合格后方可上岗。",
+     "从事集中供餐工作的人员应当每年参加岗位培训，培训合格后方可上岗。",
+     DiffKind.NUMBER, "每两年"),
+    ("a period in another sentence of the superior than the one paired",
+     "经营企业对示范设备的检修记录及相关凭证，应当保存至设备报废后至少一年。",
+     "经营企业应当建立示范设备检修记录制度，如实记录设备名称、检修日期和检修人员，并保存相关凭证。"
+     "记录和凭证保存期限不得少于设备报废后二年。",
+     DiffKind.NUMBER, "一年"),
+    ("a cap that an equal floor elsewhere does not settle",
+     "示范合同期限满一年不满三年的，考察期不超过三个月。",
+     "示范合同期限一年以上不满三年的，考察期不得超过二个月；示范合同期限三个月以上不满一年的，考察期不得超过一个月。",
+     DiffKind.NUMBER, "三个月"),
+    ("a fine whose conduct the superior names in items",
+     "未经许可擅自开采示范矿石的，由县级以上示范主管部门责令停止违法行为，处五万元以上二十万元以下罚款。",
+     "有下列行为之一的，由县级以上人民政府示范主管部门责令停止违法行为，处二万元以上十万元以下的罚款：\n"
+     "（一）未经许可擅自开采示范矿石的；\n（二）未按照许可规定的范围开采示范矿石的。",
+     DiffKind.FINE_RANGE, "上位法"),
+    ("one fine of a restated pair changed",
+     "擅自占用示范广场经营的，由示范管理部门责令限期改正，对个人处一千元以上一万元以下罚款，对单位处一万元以上五万元以下罚款。",
+     "擅自占用示范广场经营的，由示范管理部门责令限期改正。个人有前款规定行为的，处1000元以上1万元以下的罚款；"
+     "单位有前款规定行为的，处5万元以上20万元以下的罚款。",
+     DiffKind.FINE_RANGE, "一万元以上五万元以下"),
+]
+
+# (case, clause, superior): nothing a reviewer would raise
+NOTHING = [
+    ("an interval the superior sets too",
+     "从事集中供餐工作的人员，每年应当参加岗位培训。",
+     "从事集中供餐工作的人员应当每年参加岗位培训，培训合格后方可上岗。"),
+    ("a share set as a fine against a share set as a purchase price",
+     "无证运输示范物品的，由示范主管部门处以物品总值百分之二十以上百分之五十以下的罚款。",
+     "无证运输示范物品的，由示范主管部门处以罚款，可以按照上年度平均价格的百分之七十收购违法运输的示范物品。"),
+    ("a duty to follow the procedure against the power to act",
+     "经批准的示范规划不得擅自修改。确需修改的，应当依照法定权限和程序进行修改，并向社会公布。",
+     "经批准的示范规划不得擅自修改。有下列情形之一的，组织编制机关可以依照法定权限进行修改。"),
+    ("a longer minimum notice the administration gives",
+     "拟列入本市示范名录的项目由市主管部门予以公示，公示时间不得少于三十日。",
+     "国务院主管部门应当将拟列入国家示范名录的项目予以公示，征求公众意见。公示时间不得少于二十日。"),
+    ("the superior's transitional sentence",
+     "经依法批准的示范规划是各类建设活动的基本依据。不得在示范规划之外另设其他规划。",
+     "国家建立示范规划体系。经依法批准的示范规划是各类建设活动的基本依据。"
+     "已经编制示范规划的，不再编制其他规划。在编制示范规划前，经依法批准的其他规划继续执行。"),
+    ("a procedure given by reference",
+     "回乡定居人员需要使用集体土地建住宅的，经村民委员会同意，按照规定的程序报县级人民政府批准。",
+     "回乡定居人员需要使用集体土地建住宅的，依照本条第一款第（一）项规定的审批程序办理。"),
+]
+
+
+@pytest.mark.parametrize(("case", "clause", "superior", "kind", "word"), FOUND, ids=[c[0] for c in FOUND])
+def test_found(case: str, clause: str, superior: str, kind: DiffKind, word: str) -> None:
+    diffs = [d for d in compare(clause, superior, paraphrase=True, near_copy=False) if not d.benign]
+    assert [d.kind for d in diffs] == [kind], case
+    assert word in diffs[0].note + diffs[0].clause_value, diffs[0].note
+
+
+@pytest.mark.parametrize(("case", "clause", "superior"), NOTHING, ids=[c[0] for c in NOTHING])
+def test_nothing(case: str, clause: str, superior: str) -> None:
+    for near_copy in (True, False):
+        got = [d for d in compare(clause, superior, paraphrase=True, near_copy=near_copy) if not d.benign]
+        assert got == [], (case, near_copy, [d.note for d in got])
+
+
+def test_fine_amount_after_the_word() -> None:
+    text = "无法计算违法所得的，罚款为十万元以上二十万元以下；情节严重的，处二十万元以上五十万元以下的罚款。"
+    assert [(f.lo, f.hi) for f in fine_ranges(text)] == [(100000.0, 200000.0), (200000.0, 500000.0)]
+
+
+def test_liability_is_not_a_ban_turned_into_a_duty() -> None:
+    from normcheck.checks.consistency.residuals import residual_differences
+
+    clause = ("示范社的理事和管理人员有下列行为之一，造成示范社财产损失的，应当依法承担赔偿责任：\n"
+              "（一）侵占示范社资产的；\n（二）违反章程将示范社资金借贷给他人的。")
+    superior = "示范社的理事和管理人员不得有下列行为：\n（一）侵占示范社资产；\n（二）违反章程将示范社资金借贷给他人。"
+    assert [d for d in residual_differences(clause, superior, superior) if d.kind == DiffKind.MODALITY] == []
