@@ -206,6 +206,22 @@ class FineRange:
         return text[self.start:self.end]
 
 
+def _bounds(window: list[Quantity]) -> tuple[float, float]:
+    """(lo, hi) of a fine from its one or two quantities; a one-sided range gets 0 or infinity."""
+    if len(window) == 2:
+        return window[0].base, window[1].base
+    q = window[0]
+    if q.bound in ("le", "lt"):
+        return 0.0, q.base
+    return (q.base, float("inf")) if q.bound in ("ge", "gt") else (q.base, q.base)
+
+
+def _segment_end(text: str, pos: int) -> int:
+    """End of the comma-delimited piece of ``text`` that ``pos`` lies in."""
+    ends = [i for i in (text.find(c, pos) for c in "，。；,;\n") if i >= 0]
+    return min(ends) if ends else len(text)
+
+
 def fine_ranges(text: str, qs: list[Quantity] | None = None) -> list[FineRange]:
     """Fine ranges ``处X元以上Y元以下(的)罚款``; one-sided ranges get 0 or infinity."""
     qs = quantities(text) if qs is None else qs
@@ -218,27 +234,16 @@ def fine_ranges(text: str, qs: list[Quantity] | None = None) -> list[FineRange]:
             continue
         cat = window[-1].category
         window = [q for q in window if q.category == cat][-2:]
-        if len(window) == 2:
-            lo, hi = window[0].base, window[1].base
-        else:
-            q = window[0]
-            lo, hi = (0.0, q.base) if q.bound in ("le", "lt") else (
-                (q.base, float("inf")) if q.bound in ("ge", "gt") else (q.base, q.base))
+        lo, hi = _bounds(window)
         out.append(FineRange(window[0].start, m.end(), lo, hi, cat, tuple(q.start for q in window)))
     # the amount after the word (罚款为十万元以上二十万元以下)
     for m in _FINE_AFTER_RE.finditer(text):
-        ends = [i for i in (text.find(p, m.end()) for p in "，。；,;") if i >= 0]
-        seg_end = min(ends) if ends else len(text)
+        seg_end = _segment_end(text, m.end())
         window = [q for q in qs if m.end() <= q.start and q.end <= seg_end and q.category in ("money", "times")]
         if not window or any(f.start <= window[0].start < f.end for f in out):
             continue
         window = [q for q in window if q.category == window[0].category][:2]
-        if len(window) == 2:
-            lo, hi = window[0].base, window[1].base
-        else:
-            q = window[0]
-            lo, hi = (0.0, q.base) if q.bound in ("le", "lt") else (
-                (q.base, float("inf")) if q.bound in ("ge", "gt") else (q.base, q.base))
+        lo, hi = _bounds(window)
         out.append(FineRange(window[0].start, window[-1].end, lo, hi, window[0].category,
                              tuple(q.start for q in window)))
     out.sort(key=lambda f: f.start)
@@ -842,9 +847,7 @@ def _listed_conduct(a: str, b: str, g: FineRange, article: str) -> bool:
     if not _LISTED_RE.search(_conduct(b, g.start)):
         return False
     ca = clause_conduct(a) or wording(_conduct(a, len(a)))
-    items = items_text(article)
-    ga = {ca[i:i + 2] for i in range(len(ca) - 1)}
-    gb = {items[i:i + 2] for i in range(len(items) - 1)}
+    ga, gb = _bigrams(ca), _bigrams(items_text(article))
     return len(ca) >= 6 and bool(ga) and len(ga & gb) / len(ga) >= MIN_CONDUCT
 
 
@@ -910,8 +913,7 @@ def _frequencies(a: str, b: str, article: str) -> list[Difference]:
 def _in_fine(text: str, q: Quantity) -> bool:
     """The quantity sets a fine: the rest of its clause of the sentence ends in 罚款 (货值百分之二十以上百分之
     五十以下的罚款), or the fine word comes just before it (罚款为…)."""
-    ends = [i for i in (text.find(c, q.end) for c in "，。；,;\n") if i >= 0]
-    tail = text[q.end:min(ends) if ends else len(text)]
+    tail = text[q.end:_segment_end(text, q.end)]
     return bool(_FINE_RE.search(tail)) or bool(_FINE_AFTER_RE.search(text[max(0, q.start - 8):q.start]))
 
 
@@ -970,9 +972,11 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
         ua = [q for q in qa if not any(_same_value(p, q) for p in qb) and not (fine_diff and q.start in fine_a)]
         taken: set[int] = set()
         article_q = quantities(article) if ua and article != b else []
+        fine_b_q = {p.start for p in qb if _in_fine(b, p)}
         for q in ua:
+            q_fine = _in_fine(a, q)
             qcands = [p for p in qb if p.category == q.category and p.start not in taken
-                      and _in_fine(a, q) == _in_fine(b, p)
+                      and q_fine == (p.start in fine_b_q)
                       and not (q.start in fine_a and p.start in fine_b)  # two fines: compared above
                       and not any(_same_value(x, p) for x in qa)]
             if q.start in covered_q and qcands:
