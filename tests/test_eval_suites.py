@@ -79,3 +79,24 @@ def test_citations_builder_on_real_corpus(tmp_path: Path) -> None:
     assert any("物权法" in (lab.note or "") for lab in pos)  # repealed 2021-01-01 (registry fact)
     assert all(r.path and Path(r.path).is_file() and r.text is None for r in recs)  # no text in the dataset
     assert json.loads(files["test"].read_text(encoding="utf-8").splitlines()[0])["as_of"] == "2025-04-19"
+
+
+@pytest.mark.corpus
+def test_paraphrase_builder_reads_both_sets(tmp_path: Path) -> None:
+    if not SHARED.is_dir():
+        pytest.skip("../shared/corpora/lawrefbook is absent")
+    mod = load_builder(REPO / "eval", "paraphrase")
+    assert mod is not None
+    files = mod.build(SHARED, tmp_path)
+    dev, test, fresh = (load_dataset(files[s]) for s in ("dev", "test", "fresh"))
+    main_n = len(mod.load_cases(mod.CASES))
+    fresh_n = len(mod.load_cases(mod.FRESH))
+    assert len(dev) + len(test) == main_n + fresh_n
+    assert len(fresh) == fresh_n and all(r.meta["set"] == "fresh" for r in fresh)
+    for split, recs in (("dev", dev), ("test", test)):  # split by law, whatever the set
+        assert all(r.meta["split"] == split for r in recs)
+        assert {r.meta["set"] for r in recs} == {"main", "fresh"}
+    laws = {s: {r.meta["law"] for r in rs} for s, rs in (("dev", dev), ("test", test))}
+    assert not laws["dev"] & laws["test"]
+    bad = dict(mod.load_cases(mod.FRESH)[0], set="other")
+    assert any("'set'" in p for p in mod.case_problems(bad))

@@ -32,6 +32,8 @@ SEED = 0  # nothing is sampled; kept for the builder interface
 MAX_DOCS = 400  # run the whole test split under `--suite all` (documents are three articles long)
 
 CASES = Path(__file__).with_name("cases.jsonl")
+FRESH = Path(__file__).with_name("cases_fresh.jsonl")  # the held-out set written blind (FRESH.md)
+SETS = ("main", "fresh")  # optional field "set": absent means "main"
 CLAUSE = "第二条"
 LABELS = ("faithful", "changed", "control")
 CHANGES = ("number_floor", "number_cap", "duration", "multiple", "unit", "modality", "dropped_condition",
@@ -117,7 +119,9 @@ def load_cases(path: Path = CASES) -> list[dict[str, Any]]:
 def case_problems(case: dict[str, Any]) -> list[str]:
     """What is wrong with one case's fields (empty when it is well formed)."""
     out = [f"missing field {f!r}" for f in FIELDS if f not in case]
-    out += [f"unknown field {f!r}" for f in case if f not in FIELDS]
+    out += [f"unknown field {f!r}" for f in case if f not in FIELDS and f != "set"]
+    if "set" in case and case["set"] not in SETS:
+        out.append(f"'set' {case['set']!r}; use one of {', '.join(SETS)} (or leave it out)")
     if out:
         return out
     for f in ("id", "law", "version", "article", "clause", "region", "kind", "as_of", "note"):
@@ -336,8 +340,13 @@ def document(case: dict[str, Any], superior_title: str) -> tuple[str, str]:
     return title, text
 
 
+def all_cases() -> list[dict[str, Any]]:
+    """cases.jsonl, then cases_fresh.jsonl (the held-out set; skipped when absent)."""
+    return load_cases(CASES) + (load_cases(FRESH) if FRESH.is_file() else [])
+
+
 def build_records(corpus_root: Path, cases: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    cases = load_cases() if cases is None else cases
+    cases = all_cases() if cases is None else cases
     corpus = Corpus(corpus_root)
     seen: set[str] = set()
     records = []
@@ -360,21 +369,26 @@ def build_records(corpus_root: Path, cases: list[dict[str, Any]] | None = None) 
                         "outcome": "positive" if positive else "negative", "note": note}],
             "meta": {"case": case["id"], "law": case["law"], "version": case["version"], "article": case["article"],
                      "paragraph": case["paragraph"], "label": case["label"], "change": case["change"],
-                     "control": case["control"], "source": sup.rel, "split": split_of_law(case["law"])},
+                     "control": case["control"], "source": sup.rel, "split": split_of_law(case["law"]),
+                     "set": case.get("set", "main")},
         })
     records.sort(key=lambda r: r["id"])
     return records
 
 
 def build(corpus_root: Path, out_dir: Path) -> dict[str, Path]:
-    """Read cases.jsonl and the corpus, write {out_dir}/dev.jsonl and {out_dir}/test.jsonl.
+    """Read cases.jsonl, cases_fresh.jsonl and the corpus, write {out_dir}/dev.jsonl and {out_dir}/test.jsonl
+    (both sets, split by law; ``meta.set`` tells them apart) and {out_dir}/fresh.jsonl (the fresh set
+    alone, both law splits: the figure for a set nobody tuned on).
 
     ``write_splits`` is not used: it splits by a hash of each record id, and this suite splits by law.
     The records are validated with ``validate_records`` (E204 on a bad one) and written with
     ``write_jsonl``, i.e. in the format ``write_splits`` writes."""
     records = validate_records(build_records(Path(corpus_root)))
-    parts: dict[str, list[Any]] = {"dev": [], "test": []}
+    parts: dict[str, list[Any]] = {"dev": [], "test": [], "fresh": []}
     for r in records:
         parts[r.meta["split"]].append(r)
+        if r.meta["set"] == "fresh":
+            parts["fresh"].append(r)
     out_dir = Path(out_dir)
     return {name: write_jsonl(rs, out_dir / f"{name}.jsonl") for name, rs in parts.items()}
