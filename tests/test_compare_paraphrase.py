@@ -10,6 +10,12 @@ from normcheck.checks.consistency.compare import DiffKind, compare, fine_ranges
 
 # (case, clause, superior, expected kind, a word the note must contain)
 FOUND = [
+    ("the same list of acts with a lower fine",
+     "违反本办法规定，未经景区管理机构审核，在景区内进行下列活动的，责令停止违法行为，并处一千元以上一万元以下罚款：\n"
+     "（一）设置商业广告；\n（二）举办大型游乐活动。",
+     "违反本条例规定，未经景区管理机构审核，在景区内进行下列活动的，责令停止违法行为，并处五万元以上十万元以下的罚款：\n"
+     "（一）设置商业广告；\n（二）举办大型游乐活动。",
+     DiffKind.FINE_RANGE, "罚款下限低于上位法"),
     ("interval with no numeral on the superior's side",
      "本市从事集中供餐工作的人员，每两年应当参加一次岗位培训，培训合格后方可上岗。",
      "从事集中供餐工作的人员应当每年参加岗位培训，培训合格后方可上岗。",
@@ -37,6 +43,31 @@ FOUND = [
 
 # (case, clause, superior): nothing a reviewer would raise
 NOTHING = [
+    ("a permission about the means restated as 应当通过",
+     "委员在闭会期间应当通过走访、座谈、网络平台等方式听取、反映群众的意见。",
+     "委员在闭会期间可以通过多种方式听取、反映群众的意见。"),
+    ("a lawful right restated as 应当依法",
+     "公民和其他组织应当依法收藏古旧字画。",
+     "公民和其他组织可以依法收藏古旧字画，其依法收藏的字画受法律保护。"),
+    ("a duty inside a scope restated as a ban outside it",
+     "乡镇人民政府不得在规划确定的建设用地范围以外作出乡村建设许可。",
+     "主管部门应当在规划确定的建设用地范围内，依法作出建设许可。"),
+    ("a fine inside the range another paragraph sets for the same conduct",
+     "违反本办法第十条第二款规定，未取得甲类经营许可证从事经营活动的，由主管部门责令停止经营，没收违法所得，"
+     "处二十万元以上五十万元以下罚款。",
+     "违反本条例规定，未取得甲类经营许可证从事甲类经营活动的，由主管部门责令停止违法行为，处5万元以上50万元以下罚款；"
+     "有违法所得的，没收违法所得；构成犯罪的，依法追究刑事责任。\n\n违反本条例规定，甲类经营者不按照甲类经营许可证的规定"
+     "从事经营活动的，由主管部门责令限期改正，处3万元以上20万元以下罚款；有违法所得的，没收违法所得；情节严重的，"
+     "吊销甲类经营许可证。"),
+    ("the same lead-in over a list of other acts",
+     "违反本办法规定，未经景区管理机构审核，在景区内进行下列活动的，责令停止违法行为，并处一千元以上一万元以下罚款：\n"
+     "（一）拓印石刻；\n（二）采集植物标本。",
+     "违反本条例规定，未经景区管理机构审核，在景区内进行下列活动的，责令停止违法行为，并处五万元以上十万元以下的罚款：\n"
+     "（一）设置商业广告；\n（二）举办大型游乐活动。"),
+    ("an individual's fine under 情节严重 is not the unit's fine",
+     "擅自拆除警报设施的，对个人处二千元以上三千元以下罚款，情节严重的，处三千元以上五千元以下罚款；"
+     "对单位处一万元以上三万元以下罚款。",
+     "擅自拆除警报设施的，可以对个人并处五千元以下的罚款、对单位并处一万元至五万元的罚款。"),
     ("an interval the superior sets too",
      "从事集中供餐工作的人员，每年应当参加岗位培训。",
      "从事集中供餐工作的人员应当每年参加岗位培训，培训合格后方可上岗。"),

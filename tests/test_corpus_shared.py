@@ -50,3 +50,15 @@ def test_search_and_superior_laws(shared_corpus) -> None:  # type: ignore[no-unt
     assert "中华人民共和国行政处罚法" in sup
     assert any(n.startswith("浙江省") for n in sup) and any(n.startswith("杭州市") for n in sup)
     assert not any(n.startswith(("上海市", "宁波市")) for n in sup)
+
+
+@pytest.mark.parametrize("region, has, lacks", [
+    ("青岛", {"中华人民共和国黄河保护法"}, {"长江河道采砂管理条例", "中华人民共和国长江保护法", "太湖流域管理条例"}),
+    ("武汉", {"长江河道采砂管理条例", "中华人民共和国长江保护法"}, {"中华人民共和国黄河保护法", "太湖流域管理条例"}),
+    ("上海", {"太湖流域管理条例", "长江河道采砂管理条例"}, {"中华人民共和国黑土地保护法"}),
+])
+def test_regional_laws_are_above_their_regions_only(shared_corpus, region: str, has: set[str],  # type: ignore[no-untyped-def]
+                                                    lacks: set[str]) -> None:
+    sup = {law.name for law in shared_corpus.superior_laws(Level.LOCAL_REGULATION, region, "2024-01-01")}
+    assert has <= sup and not (lacks & sup)
+    assert "中华人民共和国行政处罚法" in sup

@@ -96,3 +96,25 @@ def test_real_regulation_under_its_true_kind_and_date(shared_corpus: Any, corpus
     # a regulation that passed review, judged as of its own date: no high-severity authority alarm
     high = [f for f in res.findings if f.severity.value == "high" and f.type.value.endswith("_setting")]
     assert high == []
+
+
+# (document, region, clause prefix, superior law): a false alarm of the 2026-12-03 hand check
+# (eval/inconsistency/handcheck-2026-12-03-seed987.csv) that must not come back
+JUDGED_FALSE_ALARMS = [
+    ("河南省森林防火条例(2018-09-30).md", "河南", "第三十三条", "森林防火条例"),  # a provincial reporting chain
+    ("青岛市实施《水法》的若干规定(2017-12-01).md", "青岛", "第三十五条", "长江河道采砂管理条例"),  # not on the 长江
+    ("河南省实施《人民防空法》办法(2020-06-04).md", "河南", "第二十九条", "中华人民共和国人民防空法"),  # 个人 vs 单位
+]
+
+
+@pytest.mark.parametrize(("name", "region", "clause", "law"), JUDGED_FALSE_ALARMS,
+                         ids=[r[0].split("(")[0] for r in JUDGED_FALSE_ALARMS])
+def test_judged_false_alarms_stay_away(shared_corpus: Any, corpus_root: Path, name: str, region: str, clause: str,
+                                       law: str) -> None:
+    path = _dlc(corpus_root, name)
+    res = normcheck.check(path, kind="local_regulation", as_of=name.rsplit("(", 1)[1].rstrip(").md"),
+                          region=region, corpus=shared_corpus, checks=["consistency"])
+    assert res.error is None
+    bad = [f for f in res.findings if f.type == FindingType.INCONSISTENT_WITH_SUPERIOR and
+           (f.clause or "").startswith(clause) and any(e.law == law for e in f.evidence)]
+    assert bad == [], [f.message for f in bad]

@@ -26,6 +26,7 @@ from normcheck.corpus.registry import normalize_title
 from normcheck.corpus.schema import SCHEMA_VERSION, fts_query
 from normcheck.corpus.versions import align_articles
 from normcheck.errors import Code, CorpusError
+from normcheck.knowledge import applies_in, city_index
 from normcheck.types.law import Article, Law, LawVersion, Level, Status, superior_levels
 
 _BUILD_HINT = "run `normcheck corpus build` (sources: $NORMCHECK_CORPUS_SRC or ../shared/corpora/lawrefbook)"
@@ -340,6 +341,8 @@ class Corpus:
             row = self._con.execute("SELECT region FROM laws WHERE city = ? LIMIT 1", (region,)).fetchone()
             if row:
                 province, city = row[0], region
+            elif region in city_index():  # a city with none of its own laws in the corpus
+                province, city = city_index()[region], region
         wanted: list[tuple[str, str | None, str | None]] = [(lv.value, None, None) for lv in national]
         if province:
             wanted += [(lv.value, province, None) for lv in provincial]
@@ -359,8 +362,8 @@ class Corpus:
             for (law_id,) in self._con.execute(sql + " ORDER BY id", args).fetchall():
                 if self.version_in_force(law_id, date) is not None:
                     law = self.law(law_id)
-                    if law is not None:
-                        out.append(law)
+                    if law is not None and (not province or reg is not None or applies_in(law.name, province)):
+                        out.append(law)  # a national law of some regions only (长江, 黄河) is above theirs
         return out
 
     # -- search --------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ source). One loader per file, each cached so a file is read once; bad data raise
 - ``authority.json`` (设定权 rows, fine limits) and ``signals.json`` (signal words): :mod:`.authority`
 - ``penalties.json`` penalty types and families · ``modals.json`` modal verbs · ``units.json`` units and
   bounds · ``comparison.json`` condition/exception words and actors · ``kind_rules.json`` kind inference ·
-  ``regions.json`` provinces and cities · ``severities.json`` · ``confidence.json`` ·
+  ``regions.json`` provinces and cities · ``regional_scope.json`` laws of some regions only ·
+  ``severities.json`` · ``confidence.json`` ·
   ``reference_rules.json`` · ``messages.json`` finding wording: :mod:`.tables`
 
 Code elsewhere imports these accessors; a legal word in Python outside a docstring or a comment is a
@@ -38,6 +39,7 @@ from normcheck.knowledge.tables import (
     Region,
     Severities,
     Units,
+    applies_in,
     city_index,
     comparison,
     confidence,
@@ -48,6 +50,7 @@ from normcheck.knowledge.tables import (
     penalties,
     province_alternation,
     reference_rules,
+    regional_scope,
     regions,
     severities,
     units,
@@ -69,6 +72,7 @@ __all__ = [
     "Severities",
     "Signals",
     "Units",
+    "applies_in",
     "authority_tables",
     "city_index",
     "comparison",
@@ -81,6 +85,7 @@ __all__ = [
     "penalties",
     "province_alternation",
     "reference_rules",
+    "regional_scope",
     "regions",
     "severities",
     "signals",
@@ -98,7 +103,7 @@ def validate_all() -> None:
 
     authority_tables()
     sig = signals()
-    for fn in (penalties, modals, units, comparison, kind_rules, regions, severities, reference_rules):
+    for fn in (penalties, modals, units, comparison, kind_rules, regions, regional_scope, severities, reference_rules):
         fn()
     confidence("drafting")
     message("compare.fine_wider")

@@ -324,6 +324,26 @@ def validate_regions(data: Any, file: str = "regions.json") -> dict[str, Region]
     return out
 
 
+def validate_regional_scope(data: Any, file: str = "regional_scope.json") -> dict[str, tuple[str, ...]]:
+    """Law name (without 中华人民共和国) -> the provincial-level regions it applies in."""
+    obj(data, file, "<top>")
+    laws = section(data, "laws", file)
+    known = set(validate_regions(read_packaged("regions.json")))
+    out: dict[str, tuple[str, ...]] = {}
+    for name, row in laws.items():
+        where = f"laws.{name}"
+        obj(row, file, where)
+        text(row, "source", file, where)
+        provs = words(row, "provinces", file, where)
+        unknown = [p for p in provs if p not in known]
+        if unknown:
+            raise bad(file, where, f"province {unknown[0]!r} is not in regions.json")
+        if name.startswith("中华人民共和国"):
+            raise bad(file, where, "write the name without 中华人民共和国")
+        out[name] = provs
+    return out
+
+
 # ------------------------------------------------------------------------------------ severities
 @dataclass(frozen=True, slots=True)
 class Severities:
@@ -462,6 +482,19 @@ def province_alternation() -> str:
 
 
 @lru_cache(maxsize=1)
+def regional_scope() -> dict[str, tuple[str, ...]]:
+    """Superior laws that apply only in some provinces (``data/regional_scope.json``): name -> provinces."""
+    return validate_regional_scope(read_packaged("regional_scope.json"))
+
+
+def applies_in(law_name: str, province: str) -> bool:
+    """Whether a law applies in ``province`` (short name): False only for a law of regional_scope.json
+    whose regions do not include it."""
+    scope = regional_scope().get(law_name.removeprefix("中华人民共和国"))
+    return scope is None or province in scope
+
+
+@lru_cache(maxsize=1)
 def severities() -> Severities:
     """The packaged severities and weights (``data/severities.json``)."""
     return validate_severities(read_packaged("severities.json"))
@@ -546,6 +579,7 @@ VALIDATORS = {
     "comparison.json": validate_comparison,
     "kind_rules.json": validate_kind_rules,
     "regions.json": validate_regions,
+    "regional_scope.json": validate_regional_scope,
     "severities.json": validate_severities,
     "confidence.json": validate_confidence,
     "reference_rules.json": validate_reference_rules,

@@ -239,6 +239,7 @@ _PROVINCIAL_CONGRESS = comparison().patterns["provincial_congress"]
 _CITY_CONGRESS = comparison().patterns["city_congress"]
 _LAW_LEVEL_PROVINCE = re.compile(r"^[^市]{2,8}(?:省|自治区)")
 _NATIONAL = comparison().patterns["national_organ"]
+_ITEMS_START = re.compile(r"[（(]一[）)]")  # where an article's list of items begins
 _LOCAL = comparison().patterns["local_organ"]
 _LOCAL_LEGISLATION = comparison().patterns["local_legislation_title"]
 _DELEGATION = {name: comparison().patterns[f"delegation_{name}"] for name in ("regulation", "rule", "local")}
@@ -421,6 +422,7 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
     title = doc.meta.title
     todo: list[tuple[Node, str, int, list[tuple[Law, LawVersion, Article]]]] = []
     items_of: dict[int, list[Node]] = {}  # position in todo of a lead-in with its items -> the items
+    lead_text: dict[str, str] = {}  # lead-in clause id -> its own words (who acts on the items)
     clauses = doc.clauses()
     for k, node in enumerate(clauses):
         body, offset = _clause_body(doc, node)
@@ -432,6 +434,7 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
             # superior article reads; each item is still compared on its own below
             body = doc.original[offset:items[-1].end]
             items_of[len(todo)] = items
+            lead_text[node.id or ""] = doc.original[offset:items[0].start]
         if len(clean(body)) < MIN_CLAUSE_CHARS or _PURPOSE.match(body):
             continue  # too short to align, or the purpose-and-basis clause (为了…，根据…，制定本条例)
         todo.append((node, body, offset, cites))
@@ -469,6 +472,11 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
         if other_body(body, al.superior_text, al.law.name, title) or delegation(al.article.text, kind) is not None \
                 or other_scope(body, title, al.superior_text, al.law.name):
             continue  # another body's rule, or room the superior leaves to lower law: no finding
+        lead = lead_text.get(_lead_id(node.id)) if pos not in items_of else None
+        sup_items = _ITEMS_START.search(al.article.text)
+        if lead and sup_items and other_body(lead, al.article.text[:sup_items.start()], al.law.name, title):
+            continue  # an item of a list a local body acts on, the superior's list a national one's
+            # (省辖市…报告省人民政府 against 省…报告国家森林防火指挥机构…国务院: another reporting chain)
         near_copy = _clearly_aligned(al, body, title)
         named = al.law.id in named_laws
         if near_copy and al.coverage < MIN_COVERAGE_OFF_TOPIC and not named \

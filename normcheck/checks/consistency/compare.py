@@ -458,8 +458,11 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
         if (f.lo, f.hi) == (g.lo, g.hi):
             continue
         ca, cb = _conduct(a, f.start), _conduct(b, g.start)
-        if min(len(ca), len(cb)) >= 6 and _sim(ca, cb) < 0.5:
-            continue  # a fine for other conduct
+        if (min(len(ca), len(cb)) >= 6 and _sim(ca, cb) < 0.5) or _other_lists(a, f, b, g, article_text or b):
+            continue  # a fine for other conduct (or for another list of acts under the same lead-in)
+        if any(x is not g and x.category == f.category and x.lo <= f.lo and f.hi <= x.hi
+               and _sim(ca, _conduct(b, x.start)) > _sim(ca, cb) for x in fb):
+            continue  # inside the range the superior sets for conduct closer to the clause's (another paragraph)
         d, note = _fine_direction(f, g)
         out.append(Difference(DiffKind.FINE_RANGE, d, (f.start, f.end), (g.start, g.end),
                               f.describe(a), g.describe(b), note))
@@ -628,7 +631,8 @@ def _fine_difference(a: str, b: str, f: FineRange, g: FineRange) -> Difference:
 
 def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[FineRange],
                   fb: list[FineRange], pairs: list[tuple[Unit, Unit, float]],
-                  article_ranges: set[tuple[float, float, str]]) -> tuple[list[Difference], set[int], set[int]]:
+                  article_ranges: set[tuple[float, float, str]], article: str = "",
+                  ) -> tuple[list[Difference], set[int], set[int]]:
     """Numbers and fines compared sentence by sentence (issue 13): each clause sentence is paired with
     the superior sentence that says the same thing in other words; inside a pair, fines and quantities
     of one category that are equal cancel out, and the leftovers are paired in order when both
@@ -655,7 +659,9 @@ def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: li
         fine_qa, fine_qb = set(fine_qa_all), set(fine_qb_all)
         if len(left_a) == len(left_b):
             for f, g in zip(left_a, left_b, strict=True):
-                if f.category == g.category and (f.lo, f.hi, f.category) not in article_ranges:
+                who_a, who_b = _fine_subject(a, f.start), _fine_subject(b, g.start)
+                if f.category == g.category and (f.lo, f.hi, f.category) not in article_ranges \
+                        and not (who_a and who_b and who_a != who_b) and not _other_lists(a, f, b, g, article or b):
                     out.append(_fine_difference(a, b, f, g))
         else:  # fines written differently (二百元以下、…三千元以下罚款): compare their amounts as numbers
             fine_qa -= {i for f in left_a for i in f.qty_ids}
@@ -851,9 +857,31 @@ def _listed_conduct(a: str, b: str, g: FineRange, article: str) -> bool:
     return len(ca) >= 6 and bool(ga) and len(ga & gb) / len(ga) >= MIN_CONDUCT
 
 
+def _list_after(text: str, pos: int) -> set[str]:
+    """The bigrams of the items after the colon that ends the sentence of ``pos`` (…下列活动的，…罚款：（一）…)."""
+    colon = text.find("：", pos)
+    return _bigrams(text[colon + 1:]) if colon >= 0 and not any(c in text[pos:colon] for c in "。\n") else set()
+
+
+def _other_lists(a: str, f: FineRange, b: str, g: FineRange, article: str) -> bool:
+    """Both fines punish the acts of a list (下列活动), and the clause's list shares almost nothing with the
+    superior's: other acts under a lead-in that reads alike."""
+    def listed(text: str, pos: int) -> bool:  # in the sentence up to the fine (…下列活动的，…；情节严重的，…)
+        return bool(_LISTED_RE.search(text, max(text.rfind(c, 0, pos) for c in "。\n") + 1, pos))
+
+    if not (listed(a, f.start) and listed(b, g.start)):
+        return False
+    items_a = _list_after(a, f.end)
+    items_b = _list_after(b, g.end) or (_list_after(article, article.find(b[g.start:g.end])) if
+                                         b[g.start:g.end] in article else set())
+    return bool(items_a) and bool(items_b) and len(items_a & items_b) / len(items_a) < MIN_CONDUCT
+
+
 def _fine_subject(text: str, pos: int) -> str:
     """Whom a fine is for, from the words just before it (对单位处…, 个人有前款规定行为之一的，处…)."""
     found = _FINE_SUBJECT_RE.findall(_conduct(text, pos)[-16:])
+    if not found:  # 对个人处…罚款，情节严重的，处…罚款: the second fine is the individual's too
+        found = _FINE_SUBJECT_RE.findall(text, max(text.rfind(c, 0, pos) for c in "；;。\n") + 1, pos)
     return str(found[-1]) if found else ""
 
 
@@ -938,7 +966,7 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
     pairs = pair_units(a, b, min_similarity=MIN_UNIT_SIMILARITY)
     article_ranges = {(g.lo, g.hi, g.category) for g in (fine_ranges(article) if article != b else fb)}
     if not kinds & {DiffKind.FINE_RANGE, DiffKind.NUMBER}:
-        paired, covered_q, covered_f = _unit_numbers(a, b, qa, qb, fa, fb, pairs, article_ranges)
+        paired, covered_q, covered_f = _unit_numbers(a, b, qa, qb, fa, fb, pairs, article_ranges, article)
         out.extend(paired)
         kinds |= {d.kind for d in out}
     # fines: a clause range equal to no superior range, paired with the superior fine for the most
@@ -951,6 +979,9 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
             if (f.lo, f.hi, f.category) in b_ranges or f.start in covered_f:
                 continue
             cands = [g for g in free_b if g.category == f.category]
+            who = _fine_subject(a, f.start)
+            if who:  # a fine for individuals is not compared with the superior's fine for units
+                cands = [g for g in cands if _fine_subject(b, g.start) in (who, "")]
             if not cands:
                 continue
             conduct = _bigrams(_CONDUCT_NOISE.sub("", _conduct(a, f.start)))
@@ -958,6 +989,8 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
             if _jac(conduct, _bigrams(_CONDUCT_NOISE.sub("", _conduct(b, g.start)))) < MIN_CONDUCT and \
                     not _listed_conduct(a, b, g, article) and not _sibling_fine(a, b, f, g, fa, fb):
                 continue  # a fine for other conduct
+            if _other_lists(a, f, b, g, article):
+                continue  # the same lead-in (在风景名胜区内进行下列活动的) over lists of other acts
             fd, fnote = _fine_direction(f, g)
             out.append(Difference(DiffKind.FINE_RANGE, fd, (f.start, f.end), (g.start, g.end),
                                   f.describe(a), g.describe(b), f"{fnote}：{f.describe(a)} / 上位法 {g.describe(b)}"))
@@ -1125,6 +1158,14 @@ def _spurious(a: str, b: str, d: Difference) -> bool:
         if (cb, ca) == ("permit", "oblige") and _MANNER_PROCEDURE.match(a, d.clause_span[1]):
             return True  # 确需修改的，应当依照法定权限和程序进行修改 against 可以依照法定权限进行修改: the duty is
             # to follow the procedure when the act is done, not to do it
+        means = _MANNER_MEANS.match(b, d.superior_span[1])
+        if (cb, ca) == ("permit", "oblige") and means and a.startswith(means.group(0), d.clause_span[1]):
+            return True  # 可以通过多种方式听取… against 应当通过调研、视察…听取…: how, not whether
+        if {ca, cb} == {"oblige", "prohibit"}:
+            ia = _scope_side(a, d.clause_span[1])
+            ib = _scope_side(b, d.superior_span[1])
+            if ia and ib and ia != ib:
+                return True  # 应当在…范围内作出许可 against 不得在…范围以外作出许可: one rule
     if d.kind == DiffKind.NUMBER:
         sa, sb = _sentence(a, s), _sentence(b, bs)
         if _RESPECTIVELY.search(sa) or _RESPECTIVELY.search(sb):
@@ -1136,6 +1177,17 @@ def _spurious(a: str, b: str, d: Difference) -> bool:
     return False
 _CITIZEN_FACING_RE = comparison().patterns["citizen_facing"]
 _MANNER_PROCEDURE = comparison().patterns["manner_procedure"]  # data/comparison.json
+_MANNER_MEANS = comparison().patterns["manner_means"]
+_INSIDE_OUTSIDE = comparison().patterns["inside_outside"]
+
+
+def _scope_side(text: str, end: int) -> str:
+    """``in`` or ``out`` for a modal verb at ``end`` governing 在…范围内 / 在…范围以外 (its comma piece), else ""."""
+    if not text.startswith("在", end):
+        return ""
+    stop = min((i for i in (text.find(c, end) for c in "，,。；;") if i >= 0), default=len(text))
+    found = [m.group(0) for m in _INSIDE_OUTSIDE.finditer(text, end, stop)]
+    return "" if not found else ("out" if "外" in found[-1] else "in")
 _TRANSITIONAL = comparison().patterns["transitional"]
 _BY_REFERENCE_PROCEDURE = comparison().patterns["by_reference_procedure"]
 

@@ -38,7 +38,7 @@ from normcheck.checks.consistency.compare import (
     penalty_types,
     severity_of,
 )
-from normcheck.checks.consistency.sentences import Unit, pair_units, similarity, units, wording
+from normcheck.checks.consistency.sentences import Unit, containment, pair_units, similarity, units, wording
 from normcheck.knowledge import comparison, penalties
 from normcheck.types.findings import Severity
 
@@ -64,6 +64,11 @@ _FEE_CHARGED = _P["fee_charged"]
 _DISCRETION = _P["discretion"]
 _LOCAL = _P["local_organ"]
 _STEP = _P["procedure_step"]
+_APPROVAL = _P["approval_family"]
+_WAIVER = _P["step_waiver"]
+_NOTICE = _P["notice_instead"]
+_UPPER = _P["approval_upper"]
+_SELF = _P["approval_self"]
 _CONDITION_END = _P["conditional_split"]
 _ADMIN_MEASURE = _P["admin_measure"]
 _FINE_WORD = penalties().fine_word  # data/penalties.json
@@ -254,18 +259,84 @@ def dropped_conditions(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) ->
     return out
 
 
+#: Similarity from which a superior sentence that sets a step is paired with its most similar clause
+#: sentence (the superior side chooses: a clause sentence may merge the step's sentence with the next).
+MIN_STEP_PAIR = 0.35
+
+
+def _step_pairs(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[tuple[Unit, Unit]]:
+    """The sentence pairs a step is read in: the clause side's pairs from MIN_PAIR on, and each superior
+    sentence with its most similar clause sentence from MIN_STEP_PAIR on."""
+    out = [(ua, ub) for ua, ub, sim in pairs if sim >= MIN_PAIR]
+    if not pairs:  # the clause does not restate this provision
+        return out
+    best = {ua: ub for ua, ub, _sim in pair_units(a, b, min_similarity=0.0)}  # what each clause sentence restates
+    out += [(ua, ub) for ub, ua, _sim in pair_units(b, a, min_similarity=MIN_STEP_PAIR)
+            if (ua, ub) not in out and best.get(ua, ub) == ub]
+    return out
+
+
+def _waived(a: str, verb: str) -> bool:
+    """Every mention of ``verb`` in ``a`` dispenses with it (无需另行取得有关部门证明)."""
+    pos = [m.start() for m in re.finditer(re.escape(verb), a)]
+    return bool(pos) and all(_WAIVER.search(a, max(0, _piece_start(a, p, 0) - 1), _step_start(a, p)) for p in pos)
+
+
+def _step_start(a: str, pos: int) -> int:
+    """Where the step phrase whose verb is at ``pos`` starts (取得【有关部门】证明: at 取得), else ``pos``."""
+    for m in _STEP.finditer(a, _piece_start(a, pos, 0), pos + 4):
+        if m.start() <= pos < m.end():
+            return m.start()
+    return pos
+
+
+def changed_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A step of the superior sentence that the paired clause sentence changes rather than omits: consent
+    turned into notice (应当征得业主委员会的同意 -> 应当事先告知业主委员会), approval moved inside the acting
+    body (经上一级公安机关批准 -> 经本机关负责人批准), a step named only to waive it (无需另行取得…证明)."""
+    out: list[Difference] = []
+    for ua, ub in _step_pairs(a, b, pairs):
+        for m in _APPROVAL.finditer(ub.text):
+            step = m.group(0)
+            got = list(_APPROVAL.finditer(ua.text))
+            span_b = (ub.start + m.start(), ub.start + m.end())
+            if not got:
+                notice = _NOTICE.search(ua.text)
+                if notice is not None and notice.group(0) not in b:  # not a notice the superior also requires
+                    end = ua.text.find("，", notice.end())
+                    said = ua.text[_piece_start(ua.text, notice.start(), 0):end if end >= 0 else len(ua.text)]
+                    out.append(Difference(DiffKind.CONDITION_DROPPED, Direction.LOOSER_ON_CITIZENS,
+                                          (ua.start + notice.start(), ua.start + notice.end()), span_b, said, step,
+                                          f"上位法要求“{step}”，本条改为“{_short(said)}”（同意或批准改为告知）",
+                                          severity=Severity.MEDIUM))
+                continue
+            if _UPPER.search(step) and not any(_UPPER.search(g.group(0)) for g in got):
+                low = next((g for g in got if _SELF.search(g.group(0))), None)
+                if low is not None:
+                    out.append(Difference(DiffKind.SUBJECT, Direction.LOOSER_ON_CITIZENS,
+                                          (ua.start + low.start(), ua.start + low.end()), span_b, low.group(0), step,
+                                          f"上位法要求“{step}”，本条为“{low.group(0)}”（批准机关由上级改为本机关）",
+                                          severity=Severity.MEDIUM))
+        for m in _STEP.finditer(ub.text):
+            step = m.group(0)
+            if _waived(a, step[-2:]):
+                out.append(Difference(DiffKind.CONDITION_DROPPED, Direction.LOOSER_ON_CITIZENS, (ua.start, ua.end),
+                                      (ub.start + m.start(), ub.start + m.end()), "", step,
+                                      f"本条免除了上位法规定的程序：{step}", severity=Severity.MEDIUM))
+    uniq = {(d.kind, d.superior_span): d for d in out}
+    return list(uniq.values())
+
+
 def dropped_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
     """A procedural step or approval of the superior sentence (经…批准, 报…备案, 听取…意见) that the whole
     clause leaves out: a low note, since the document may state the step in another clause."""
     out: list[Difference] = []
     whole = _grams(a)
-    for ua, ub, sim in pairs:
-        if sim < MIN_PAIR:
-            continue
+    for ua, ub in _step_pairs(a, b, pairs):
         for m in _STEP.finditer(b, ub.start, ub.end):
             step = m.group(0)
             verb = step[-2:]
-            if verb in a or _contained(_grams(step), whole) >= 0.5:
+            if verb in a or _contained(_grams(step), whole) >= 0.5 or any(d.superior_span == m.span() for d in out):
                 continue
             out.append(Difference(DiffKind.CONDITION_DROPPED, Direction.LOOSER_ON_CITIZENS, (ua.start, ua.end),
                                   m.span(), "", step, f"未写明上位法规定的程序：{step}（请核对本规范其他条款）",
@@ -438,13 +509,39 @@ def paraphrase_penalties(a: str, b: str, article: str) -> list[Difference]:
     return out
 
 
+#: Share of a clause sentence's wording found in a superior sentence from which it restates one part of
+#: it (a fine for one of two conducts the superior sentence joins).
+MIN_CONTAINED = 0.6
+#: Topic bigrams (fee words left out) a clause sentence that charges a fee shares with a superior ban
+#: sentence it did not pair with (考核费用…收取 against 考核不得收费: all of a one-bigram topic).
+MIN_FEE_TOPIC = 2
+_FEE_WORDS_RE = re.compile(r"[费收取免得不向由承担缴纳支付任何用\W\d]")
+
+
+def _fee_topic(text: str) -> set[str]:
+    """The bigrams of a sentence's wording with its fee words left out (what the fee is for)."""
+    w = _FEE_WORDS_RE.sub(" ", text)  # not wording(): its boilerplate takes 主管部门 phrases
+    return {w[i:i + 2] for i in range(len(w) - 1) if " " not in w[i:i + 2]}
+
+
 def charged_fees(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
     """A fee the superior sentence forbids (考核不得收费, 不得向当事人收取费用) that the paired clause sentence
     charges (考核费用按照…标准收取, 费用由当事人承担)."""
     out: list[Difference] = []
-    for ua, ub, sim in pairs:
+    candidates = [(ua, ub) for ua, ub, sim in pairs if sim >= MIN_PAIR]
+    if pairs:  # the clause restates this provision: a short ban sentence (考核不得收费) pairs by its topic
+        for ub in units(b):
+            ban = _FEE_BAN.search(ub.text)
+            if ban is None:
+                continue
+            topic = _fee_topic(ub.text[:ban.start()] + ub.text[ban.end():])
+            for ua in units(a):
+                need = min(MIN_FEE_TOPIC, len(topic)) or MIN_FEE_TOPIC
+                if (ua, ub) not in candidates and len(topic & _fee_topic(ua.text)) >= need:
+                    candidates.append((ua, ub))
+    for ua, ub in candidates:
         ban = _FEE_BAN.search(ub.text)
-        if sim < MIN_PAIR or ban is None or _FEE_BAN.search(ua.text):
+        if ban is None or _FEE_BAN.search(ua.text):
             continue
         charged = _FEE_CHARGED.search(ua.text)
         if charged is None:
@@ -467,8 +564,9 @@ def removed_discretion(a: str, b: str) -> list[Difference]:
                 continue
             for ub in units(b):
                 for g in fine_ranges(ub.text):
-                    if (g.lo, g.hi) != (f.lo, f.hi) or similarity(ua.text, ub.text) < MIN_PAIR:
-                        continue
+                    if (g.lo, g.hi) != (f.lo, f.hi) or (similarity(ua.text, ub.text) < MIN_PAIR and
+                                                        containment(ua.text, ub.text) < MIN_CONTAINED):
+                        continue  # another conduct (a clause may restate one of two the superior joins)
                     piece_b = ub.text[_piece_start(ub.text, g.start, 0):g.start]
                     m = _DISCRETION.search(piece_b)
                     if m is None:
@@ -496,7 +594,7 @@ def residual_differences(a: str, b: str, article: str, *, found: frozenset[DiffK
         out += added_exceptions(a, b, article, pairs)
     if DiffKind.CONDITION_DROPPED not in found:
         dropped = dropped_conditions(a, b, pairs)
-        out += dropped or dropped_steps(a, b, pairs)
+        out += dropped or changed_steps(a, b, pairs) or dropped_steps(a, b, pairs)
     if DiffKind.SUBJECT not in found:
         out += subjects(a, b, article, pairs, title)
     out += blanket_bans(a, b)
