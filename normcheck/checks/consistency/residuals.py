@@ -65,6 +65,9 @@ _DISCRETION = _P["discretion"]
 _LOCAL = _P["local_organ"]
 _STEP = _P["procedure_step"]
 _APPROVAL = _P["approval_family"]
+_HEDGE = _P["hedged_norm"]
+_GRACE = _P["grace_step"]
+_GRACE_KEPT = _P["grace_kept"]
 _WAIVER = _P["step_waiver"]
 _NOTICE = _P["notice_instead"]
 _UPPER = _P["approval_upper"]
@@ -262,12 +265,20 @@ def dropped_conditions(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) ->
 #: Similarity from which a superior sentence that sets a step is paired with its most similar clause
 #: sentence (the superior side chooses: a clause sentence may merge the step's sentence with the next).
 MIN_STEP_PAIR = 0.35
+#: Share of the act after a hedged norm (原则上不超过【四小时】) found after the superior's modal verb.
+MIN_HEDGED_ACT = 0.5
+#: Similarity from which a one-sentence clause and a one-sentence superior provision it was aligned to
+#: are read as a pair for its steps (执法人员不得少于两名 against 应当有2名以上人员参加，并…出示执法证件).
+MIN_SINGLE_PAIR = 0.2
 
 
 def _step_pairs(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[tuple[Unit, Unit]]:
     """The sentence pairs a step is read in: the clause side's pairs from MIN_PAIR on, and each superior
     sentence with its most similar clause sentence from MIN_STEP_PAIR on."""
     out = [(ua, ub) for ua, ub, sim in pairs if sim >= MIN_PAIR]
+    one_a, one_b = units(a), units(b)
+    if len(one_a) == 1 and len(one_b) == 1 and similarity(one_a[0].text, one_b[0].text) >= MIN_SINGLE_PAIR:
+        return out or [(one_a[0], one_b[0])]  # one sentence restating one sentence: the alignment pairs them
     if not pairs:  # the clause does not restate this provision
         return out
     best = {ua: ub for ua, ub, _sim in pair_units(a, b, min_similarity=0.0)}  # what each clause sentence restates
@@ -325,6 +336,55 @@ def changed_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
                                       f"本条免除了上位法规定的程序：{step}", severity=Severity.MEDIUM))
     uniq = {(d.kind, d.superior_span): d for d in out}
     return list(uniq.values())
+
+
+_HAS_QUANTITY = re.compile(r"\d|[一二两三四五六七八九十百千]+(?:个)?(?:工作日|小时|[日天月年周人次倍元])")
+
+
+def _piece_end(text: str, pos: int) -> int:
+    """End of the comma piece that starts at ``pos``."""
+    return min((i for i in (text.find(c, pos) for c in "，,。；;") if i >= 0), default=len(text))
+
+
+def hedged_norms(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A ban or duty of the superior sentence that the paired clause sentence states as a rule of thumb
+    (不得超过4个小时 -> 原则上不超过四小时; 不得在夜间…实施 -> 一般不实施…；确有需要的…可以实施)."""
+    out: list[Difference] = []
+    for ua, ub in _step_pairs(a, b, pairs):
+        hedge = _HEDGE.search(ua.text)
+        if hedge is None or _HEDGE.search(ub.text):
+            continue
+        norms = [(s, e, w) for s, e, w, c in _modals(ub.text, 0, len(ub.text)) if c in ("oblige", "prohibit")]
+        act_a = _grams(ua.text[hedge.end():hedge.end() + OBJECT_CHARS])
+        best = max(norms, key=lambda n: _contained(act_a, _grams(ub.text[n[1]:n[1] + OBJECT_CHARS])), default=None)
+        if best is None or _contained(act_a, _grams(ub.text[best[1]:best[1] + OBJECT_CHARS])) < MIN_HEDGED_ACT:
+            continue
+        s, e, w = best
+        piece_a = ua.text[hedge.end():_piece_end(ua.text, hedge.end())]
+        piece_b = ub.text[e:_piece_end(ub.text, e)]
+        if _HAS_QUANTITY.search(piece_a) and not _HAS_QUANTITY.search(piece_b):
+            continue  # a figure of the clause's own under the hedge (一般不少于三十日): not the superior's rule
+        said = ub.text[s:min(len(ub.text), e + 10)]
+        out.append(Difference(DiffKind.MODALITY, Direction.LOOSER_ON_CITIZENS,
+                              (ua.start + hedge.start(), ua.start + hedge.end()), (ub.start + s, ub.start + e),
+                              hedge.group(0), w, f"上位法为“{said}”，本条为“{_short(ua.text[hedge.start():], 14)}”"
+                              "（刚性规定改为原则性要求）", severity=Severity.MEDIUM))
+    return out[:1]
+
+
+def dropped_grace(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A penalty the superior imposes only after an order to correct is ignored (责令限期改正；逾期未改正的，
+    处…罚款) that the clause imposes at once, for the same conduct and penalty."""
+    grace = _GRACE.search(b)
+    if grace is None or _GRACE.search(a) or _GRACE_KEPT.search(a) or not pairs:
+        return []
+    fa, fb = fine_ranges(a), fine_ranges(b)
+    if not fa or not fb or not any((f.lo, f.hi) == (g.lo, g.hi) for f in fa for g in fb if g.start > grace.start()):
+        return []  # not the superior's penalty after the grace period restated
+    f = fa[0]
+    return [Difference(DiffKind.CONDITION_DROPPED, Direction.STRICTER_ON_CITIZENS, (f.start, f.end), grace.span(),
+                       "", grace.group(0), f"删去了上位法“{grace.group(0)}”的前置环节：本条未给改正的机会即予处罚",
+                       severity=Severity.MEDIUM)]
 
 
 def dropped_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
@@ -589,12 +649,13 @@ def residual_differences(a: str, b: str, article: str, *, found: frozenset[DiffK
     pairs = pair_units(a, b, min_similarity=0.4)
     out: list[Difference] = []
     if DiffKind.MODALITY not in found:
-        out += lost_prohibitions(a, b, pairs) or charged_fees(a, b, pairs) or removed_discretion(a, b)
+        out += lost_prohibitions(a, b, pairs) or charged_fees(a, b, pairs) or removed_discretion(a, b) \
+            or hedged_norms(a, b, pairs)
     if DiffKind.EXCEPTION_ADDED not in found:
         out += added_exceptions(a, b, article, pairs)
     if DiffKind.CONDITION_DROPPED not in found:
         dropped = dropped_conditions(a, b, pairs)
-        out += dropped or changed_steps(a, b, pairs) or dropped_steps(a, b, pairs)
+        out += dropped or dropped_grace(a, b, pairs) or changed_steps(a, b, pairs) or dropped_steps(a, b, pairs)
     if DiffKind.SUBJECT not in found:
         out += subjects(a, b, article, pairs, title)
     out += blanket_bans(a, b)
