@@ -85,7 +85,7 @@ FOUND = [
      "经营单位未按照规定建立台账的，由主管部门处五千元以上三万元以下罚款。",
      "经营单位未按照规定建立台账的，由主管部门责令限期改正；逾期未改正的，处五千元以上三万元以下罚款。",
      DiffKind.CONDITION_DROPPED, "逾期未改正"),
-    ("a one-sentence restatement that leaves out the long filing step (a low note)",
+    ("a filing step with a long body name left out (a low note)",
      "在本市从事拆除作业的单位，应当编制拆除废料的处理方案，并落实防尘措施。",
      "拆除作业单位应当编制拆除废料处理方案，采取防尘措施，并报县级以上地方人民政府环境卫生主管部门备案。",
      DiffKind.CONDITION_DROPPED, "备案"),

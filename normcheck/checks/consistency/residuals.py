@@ -68,6 +68,7 @@ _APPROVAL = _P["approval_family"]
 _HEDGE = _P["hedged_norm"]
 _GRACE = _P["grace_step"]
 _GRACE_KEPT = _P["grace_kept"]
+_BY_REFERENCE = _P["by_reference"]
 _WAIVER = _P["step_waiver"]
 _NOTICE = _P["notice_instead"]
 _UPPER = _P["approval_upper"]
@@ -267,19 +268,14 @@ def dropped_conditions(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) ->
 MIN_STEP_PAIR = 0.35
 #: Share of the act after a hedged norm (原则上不超过【四小时】) found after the superior's modal verb.
 MIN_HEDGED_ACT = 0.5
-#: Similarity from which a one-sentence clause and a one-sentence superior provision it was aligned to
-#: are read as a pair for its steps (执法人员不得少于两名 against 应当有2名以上人员参加，并…出示执法证件).
-MIN_SINGLE_PAIR = 0.2
 
 
-def _step_pairs(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[tuple[Unit, Unit]]:
+def _step_pairs(a: str, b: str, pairs: list[tuple[Unit, Unit, float]], *,
+                reverse: bool = True) -> list[tuple[Unit, Unit]]:
     """The sentence pairs a step is read in: the clause side's pairs from MIN_PAIR on, and each superior
     sentence with its most similar clause sentence from MIN_STEP_PAIR on."""
     out = [(ua, ub) for ua, ub, sim in pairs if sim >= MIN_PAIR]
-    one_a, one_b = units(a), units(b)
-    if len(one_a) == 1 and len(one_b) == 1 and similarity(one_a[0].text, one_b[0].text) >= MIN_SINGLE_PAIR:
-        return out or [(one_a[0], one_b[0])]  # one sentence restating one sentence: the alignment pairs them
-    if not pairs:  # the clause does not restate this provision
+    if not pairs or not reverse:  # the clause does not restate this provision (or only the clause side pairs)
         return out
     best = {ua: ub for ua, ub, _sim in pair_units(a, b, min_similarity=0.0)}  # what each clause sentence restates
     out += [(ua, ub) for ub, ua, _sim in pair_units(b, a, min_similarity=MIN_STEP_PAIR)
@@ -392,7 +388,9 @@ def dropped_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
     clause leaves out: a low note, since the document may state the step in another clause."""
     out: list[Difference] = []
     whole = _grams(a)
-    for ua, ub in _step_pairs(a, b, pairs):
+    # sentence pairs from MIN_PAIR on only (the superior side's weaker pairs, which changed_steps reads for
+    # its specific signals, gave mostly notes on steps of sentences the clause does not restate)
+    for ua, ub in _step_pairs(a, b, pairs, reverse=False):
         for m in _STEP.finditer(b, ub.start, ub.end):
             step = m.group(0)
             verb = step[-2:]
@@ -618,6 +616,8 @@ def removed_discretion(a: str, b: str) -> list[Difference]:
     for the same range, in sentences that read alike beyond the fine."""
     out: list[Difference] = []
     for ua in units(a):
+        if _BY_REFERENCE.match(ua.text):
+            continue  # 违反第一项规定的，处…: the conduct is named only by number, the pair is not known
         for f in fine_ranges(ua.text):
             piece_a = ua.text[_piece_start(ua.text, f.start, 0):f.start]
             if _DISCRETION.search(piece_a) or any(c == "permit" for *_, c in _modals(piece_a, 0, len(piece_a))):
