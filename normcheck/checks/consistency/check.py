@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -39,7 +40,7 @@ from normcheck.checks.consistency.retrieve import (
 )
 from normcheck.checks.consistency.sentences import same_conduct
 from normcheck.cite import InternalReference
-from normcheck.knowledge import comparison, confidence
+from normcheck.knowledge import comparison, confidence, message
 from normcheck.knowledge.tables import alignment_model
 from normcheck.types.document import Document, Node
 from normcheck.types.findings import Evidence, Finding, FindingType, Severity
@@ -239,6 +240,7 @@ _PROVINCIAL_CONGRESS = comparison().patterns["provincial_congress"]
 _CITY_CONGRESS = comparison().patterns["city_congress"]
 _LAW_LEVEL_PROVINCE = re.compile(r"^[^市]{2,8}(?:省|自治区)")
 _NATIONAL = comparison().patterns["national_organ"]
+_VARYING = comparison().patterns["varying_legislation"]
 _ITEMS_START = re.compile(r"[（(]一[）)]")  # where an article's list of items begins
 _LOCAL = comparison().patterns["local_organ"]
 _LOCAL_LEGISLATION = comparison().patterns["local_legislation_title"]
@@ -543,6 +545,11 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
         if not keys <= seen:
             seen |= keys
             uniq.append(f)
+    varying = _VARYING.search(title or "")
+    if varying:  # 经济特区法规 may vary superior law under their authorisation: notes to check, not alarms
+        note = message("compare.varying_legislation", zone=varying.group(0))
+        uniq = [replace(f, severity=Severity.LOW, message=f.message + note,
+                        details={**f.details, "varying_legislation": varying.group(0)}) for f in uniq]
     return uniq
 
 
