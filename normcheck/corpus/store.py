@@ -341,8 +341,8 @@ class Corpus:
             row = self._con.execute("SELECT region FROM laws WHERE city = ? LIMIT 1", (region,)).fetchone()
             if row:
                 province, city = row[0], region
-            elif region in city_index():  # a city with none of its own laws in the corpus
-                province, city = city_index()[region], region
+            elif region in (cities := city_index()):  # a city with none of its own laws in the corpus
+                province, city = cities[region], region
         wanted: list[tuple[str, str | None, str | None]] = [(lv.value, None, None) for lv in national]
         if province:
             wanted += [(lv.value, province, None) for lv in provincial]

@@ -328,7 +328,7 @@ def validate_regional_scope(data: Any, file: str = "regional_scope.json") -> dic
     """Law name (without 中华人民共和国) -> the provincial-level regions it applies in."""
     obj(data, file, "<top>")
     laws = section(data, "laws", file)
-    known = set(validate_regions(read_packaged("regions.json")))
+    known = set(regions())
     out: dict[str, tuple[str, ...]] = {}
     for name, row in laws.items():
         where = f"laws.{name}"

@@ -475,7 +475,7 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
                 or other_scope(body, title, al.superior_text, al.law.name):
             continue  # another body's rule, or room the superior leaves to lower law: no finding
         lead = lead_text.get(_lead_id(node.id)) if pos not in items_of else None
-        sup_items = _ITEMS_START.search(al.article.text)
+        sup_items = _ITEMS_START.search(al.article.text) if lead else None
         if lead and sup_items and other_body(lead, al.article.text[:sup_items.start()], al.law.name, title):
             continue  # an item of a list a local body acts on, the superior's list a national one's
             # (省辖市…报告省人民政府 against 省…报告国家森林防火指挥机构…国务院: another reporting chain)

@@ -216,7 +216,7 @@ def _bounds(window: list[Quantity]) -> tuple[float, float]:
     return (q.base, float("inf")) if q.bound in ("ge", "gt") else (q.base, q.base)
 
 
-def _segment_end(text: str, pos: int) -> int:
+def segment_end(text: str, pos: int) -> int:
     """End of the comma-delimited piece of ``text`` that ``pos`` lies in."""
     ends = [i for i in (text.find(c, pos) for c in "，。；,;\n") if i >= 0]
     return min(ends) if ends else len(text)
@@ -238,7 +238,7 @@ def fine_ranges(text: str, qs: list[Quantity] | None = None) -> list[FineRange]:
         out.append(FineRange(window[0].start, m.end(), lo, hi, cat, tuple(q.start for q in window)))
     # the amount after the word (罚款为十万元以上二十万元以下)
     for m in _FINE_AFTER_RE.finditer(text):
-        seg_end = _segment_end(text, m.end())
+        seg_end = segment_end(text, m.end())
         window = [q for q in qs if m.end() <= q.start and q.end <= seg_end and q.category in ("money", "times")]
         if not window or any(f.start <= window[0].start < f.end for f in out):
             continue
@@ -879,9 +879,9 @@ def _other_lists(a: str, f: FineRange, b: str, g: FineRange, article: str) -> bo
 
 def _fine_subject(text: str, pos: int) -> str:
     """Whom a fine is for, from the words just before it (对单位处…, 个人有前款规定行为之一的，处…)."""
-    found = _FINE_SUBJECT_RE.findall(_conduct(text, pos)[-16:])
-    if not found:  # 对个人处…罚款，情节严重的，处…罚款: the second fine is the individual's too
-        found = _FINE_SUBJECT_RE.findall(text, max(text.rfind(c, 0, pos) for c in "；;。\n") + 1, pos)
+    before = _conduct(text, pos)
+    # (对个人处…罚款，情节严重的，处…罚款: the second fine is the individual's too)
+    found = _FINE_SUBJECT_RE.findall(before[-16:]) or _FINE_SUBJECT_RE.findall(before)
     return str(found[-1]) if found else ""
 
 
@@ -941,7 +941,7 @@ def _frequencies(a: str, b: str, article: str) -> list[Difference]:
 def _in_fine(text: str, q: Quantity) -> bool:
     """The quantity sets a fine: the rest of its clause of the sentence ends in 罚款 (货值百分之二十以上百分之
     五十以下的罚款), or the fine word comes just before it (罚款为…)."""
-    tail = text[q.end:_segment_end(text, q.end)]
+    tail = text[q.end:segment_end(text, q.end)]
     return bool(_FINE_RE.search(tail)) or bool(_FINE_AFTER_RE.search(text[max(0, q.start - 8):q.start]))
 
 
@@ -1185,8 +1185,7 @@ def _scope_side(text: str, end: int) -> str:
     """``in`` or ``out`` for a modal verb at ``end`` governing 在…范围内 / 在…范围以外 (its comma piece), else ""."""
     if not text.startswith("在", end):
         return ""
-    stop = min((i for i in (text.find(c, end) for c in "，,。；;") if i >= 0), default=len(text))
-    found = [m.group(0) for m in _INSIDE_OUTSIDE.finditer(text, end, stop)]
+    found = [m.group(0) for m in _INSIDE_OUTSIDE.finditer(text, end, segment_end(text, end))]
     return "" if not found else ("out" if "外" in found[-1] else "in")
 _TRANSITIONAL = comparison().patterns["transitional"]
 _BY_REFERENCE_PROCEDURE = comparison().patterns["by_reference_procedure"]

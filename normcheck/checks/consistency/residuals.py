@@ -36,9 +36,11 @@ from normcheck.checks.consistency.compare import (
     modal_class,
     modal_words,
     penalty_types,
+    quantities,
+    segment_end,
     severity_of,
 )
-from normcheck.checks.consistency.sentences import Unit, containment, pair_units, similarity, units, wording
+from normcheck.checks.consistency.sentences import Unit, pair_units, similarity, units, wording
 from normcheck.knowledge import comparison, penalties
 from normcheck.types.findings import Severity
 
@@ -270,12 +272,11 @@ MIN_STEP_PAIR = 0.35
 MIN_HEDGED_ACT = 0.5
 
 
-def _step_pairs(a: str, b: str, pairs: list[tuple[Unit, Unit, float]], *,
-                reverse: bool = True) -> list[tuple[Unit, Unit]]:
-    """The sentence pairs a step is read in: the clause side's pairs from MIN_PAIR on, and each superior
-    sentence with its most similar clause sentence from MIN_STEP_PAIR on."""
+def _step_pairs(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[tuple[Unit, Unit]]:
+    """The sentence pairs a changed step or a hedged norm is read in: the clause side's pairs from MIN_PAIR
+    on, and each superior sentence with its most similar clause sentence from MIN_STEP_PAIR on."""
     out = [(ua, ub) for ua, ub, sim in pairs if sim >= MIN_PAIR]
-    if not pairs or not reverse:  # the clause does not restate this provision (or only the clause side pairs)
+    if not pairs:  # the clause does not restate this provision
         return out
     best = {ua: ub for ua, ub, _sim in pair_units(a, b, min_similarity=0.0)}  # what each clause sentence restates
     out += [(ua, ub) for ub, ua, _sim in pair_units(b, a, min_similarity=MIN_STEP_PAIR)
@@ -297,15 +298,16 @@ def _step_start(a: str, pos: int) -> int:
     return pos
 
 
-def changed_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+def changed_steps(a: str, b: str, steps: list[tuple[Unit, Unit]]) -> list[Difference]:
     """A step of the superior sentence that the paired clause sentence changes rather than omits: consent
     turned into notice (应当征得业主委员会的同意 -> 应当事先告知业主委员会), approval moved inside the acting
-    body (经上一级公安机关批准 -> 经本机关负责人批准), a step named only to waive it (无需另行取得…证明)."""
+    body (经上一级公安机关批准 -> 经本机关负责人批准), a step named only to waive it (无需另行取得…证明).
+    ``steps``: the sentence pairs of :func:`_step_pairs`."""
     out: list[Difference] = []
-    for ua, ub in _step_pairs(a, b, pairs):
+    for ua, ub in steps:
+        got = list(_APPROVAL.finditer(ua.text))
         for m in _APPROVAL.finditer(ub.text):
             step = m.group(0)
-            got = list(_APPROVAL.finditer(ua.text))
             span_b = (ub.start + m.start(), ub.start + m.end())
             if not got:
                 notice = _NOTICE.search(ua.text)
@@ -334,19 +336,12 @@ def changed_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
     return list(uniq.values())
 
 
-_HAS_QUANTITY = re.compile(r"\d|[一二两三四五六七八九十百千]+(?:个)?(?:工作日|小时|[日天月年周人次倍元])")
-
-
-def _piece_end(text: str, pos: int) -> int:
-    """End of the comma piece that starts at ``pos``."""
-    return min((i for i in (text.find(c, pos) for c in "，,。；;") if i >= 0), default=len(text))
-
-
-def hedged_norms(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+def hedged_norms(a: str, b: str, steps: list[tuple[Unit, Unit]]) -> list[Difference]:
     """A ban or duty of the superior sentence that the paired clause sentence states as a rule of thumb
-    (不得超过4个小时 -> 原则上不超过四小时; 不得在夜间…实施 -> 一般不实施…；确有需要的…可以实施)."""
+    (不得超过4个小时 -> 原则上不超过四小时; 不得在夜间…实施 -> 一般不实施…；确有需要的…可以实施).
+    ``steps``: the sentence pairs of :func:`_step_pairs`."""
     out: list[Difference] = []
-    for ua, ub in _step_pairs(a, b, pairs):
+    for ua, ub in steps:
         hedge = _HEDGE.search(ua.text)
         if hedge is None or _HEDGE.search(ub.text):
             continue
@@ -356,9 +351,9 @@ def hedged_norms(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[
         if best is None or _contained(act_a, _grams(ub.text[best[1]:best[1] + OBJECT_CHARS])) < MIN_HEDGED_ACT:
             continue
         s, e, w = best
-        piece_a = ua.text[hedge.end():_piece_end(ua.text, hedge.end())]
-        piece_b = ub.text[e:_piece_end(ub.text, e)]
-        if _HAS_QUANTITY.search(piece_a) and not _HAS_QUANTITY.search(piece_b):
+        piece_a = ua.text[hedge.end():segment_end(ua.text, hedge.end())]
+        piece_b = ub.text[e:segment_end(ub.text, e)]
+        if quantities(piece_a) and not quantities(piece_b):
             continue  # a figure of the clause's own under the hedge (一般不少于三十日): not the superior's rule
         said = ub.text[s:min(len(ub.text), e + 10)]
         out.append(Difference(DiffKind.MODALITY, Direction.LOOSER_ON_CITIZENS,
@@ -388,9 +383,11 @@ def dropped_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
     clause leaves out: a low note, since the document may state the step in another clause."""
     out: list[Difference] = []
     whole = _grams(a)
-    # sentence pairs from MIN_PAIR on only (the superior side's weaker pairs, which changed_steps reads for
-    # its specific signals, gave mostly notes on steps of sentences the clause does not restate)
-    for ua, ub in _step_pairs(a, b, pairs, reverse=False):
+    # sentence pairs from MIN_PAIR on only (the superior side's weaker pairs of _step_pairs, read for the
+    # specific signals of changed_steps, gave mostly notes on steps of sentences the clause does not restate)
+    for ua, ub, sim in pairs:
+        if sim < MIN_PAIR:
+            continue
         for m in _STEP.finditer(b, ub.start, ub.end):
             step = m.group(0)
             verb = step[-2:]
@@ -593,8 +590,8 @@ def charged_fees(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[
             if ban is None:
                 continue
             topic = _fee_topic(ub.text[:ban.start()] + ub.text[ban.end():])
+            need = min(MIN_FEE_TOPIC, len(topic)) or MIN_FEE_TOPIC
             for ua in units(a):
-                need = min(MIN_FEE_TOPIC, len(topic)) or MIN_FEE_TOPIC
                 if (ua, ub) not in candidates and len(topic & _fee_topic(ua.text)) >= need:
                     candidates.append((ua, ub))
     for ua, ub in candidates:
@@ -625,7 +622,7 @@ def removed_discretion(a: str, b: str) -> list[Difference]:
             for ub in units(b):
                 for g in fine_ranges(ub.text):
                     if (g.lo, g.hi) != (f.lo, f.hi) or (similarity(ua.text, ub.text) < MIN_PAIR and
-                                                        containment(ua.text, ub.text) < MIN_CONTAINED):
+                                                        _contained(_grams(ua.text), _grams(ub.text)) < MIN_CONTAINED):
                         continue  # another conduct (a clause may restate one of two the superior joins)
                     piece_b = ub.text[_piece_start(ub.text, g.start, 0):g.start]
                     m = _DISCRETION.search(piece_b)
@@ -647,15 +644,16 @@ def residual_differences(a: str, b: str, article: str, *, found: frozenset[DiffK
     whole superior article), leaving out kinds in ``found`` (the comparison already has them).
     ``title``: the document's title (a document about one subject restates a rule for that one)."""
     pairs = pair_units(a, b, min_similarity=0.4)
+    steps = _step_pairs(a, b, pairs) if not {DiffKind.MODALITY, DiffKind.CONDITION_DROPPED} <= found else []
     out: list[Difference] = []
     if DiffKind.MODALITY not in found:
         out += lost_prohibitions(a, b, pairs) or charged_fees(a, b, pairs) or removed_discretion(a, b) \
-            or hedged_norms(a, b, pairs)
+            or hedged_norms(a, b, steps)
     if DiffKind.EXCEPTION_ADDED not in found:
         out += added_exceptions(a, b, article, pairs)
     if DiffKind.CONDITION_DROPPED not in found:
         dropped = dropped_conditions(a, b, pairs)
-        out += dropped or dropped_grace(a, b, pairs) or changed_steps(a, b, pairs) or dropped_steps(a, b, pairs)
+        out += dropped or dropped_grace(a, b, pairs) or changed_steps(a, b, steps) or dropped_steps(a, b, pairs)
     if DiffKind.SUBJECT not in found:
         out += subjects(a, b, article, pairs, title)
     out += blanket_bans(a, b)

@@ -76,13 +76,6 @@ def similarity(x: str, y: str) -> float:
     return 2 * len(gx & gy) / (len(gx) + len(gy)) if gx and gy else 0.0
 
 
-def containment(x: str, y: str) -> float:
-    """Share of unit ``x``'s character bigrams found in ``y`` (numerals and boilerplate left out): high when
-    ``x`` restates one part of ``y`` (one of two conducts a superior sentence joins with 或者)."""
-    gx = _bigrams(x)
-    return len(gx & _bigrams(y)) / len(gx) if gx else 0.0
-
-
 def pair_units(clause: str, superior: str, *, min_similarity: float) -> list[tuple[Unit, Unit, float]]:
     """Each clause unit with its most similar superior unit (several clause units may pair with one
     superior unit: a clause that splits a sentence), kept from ``min_similarity`` on."""
