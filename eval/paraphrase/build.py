@@ -33,7 +33,9 @@ MAX_DOCS = 400  # run the whole test split under `--suite all` (documents are th
 
 CASES = Path(__file__).with_name("cases.jsonl")
 FRESH = Path(__file__).with_name("cases_fresh.jsonl")  # the held-out set written blind (FRESH.md)
-SETS = ("main", "fresh")  # optional field "set": absent means "main"
+FRESH2 = Path(__file__).with_name("cases_fresh2.jsonl")  # the third set, written blind (FRESH2.md)
+SETS = ("main", "fresh", "fresh2")  # optional field "set": absent means "main"
+HELD_OUT = {"fresh": FRESH, "fresh2": FRESH2}  # the sets also written alone to {set}.jsonl
 CLAUSE = "第二条"
 LABELS = ("faithful", "changed", "control")
 CHANGES = ("number_floor", "number_cap", "duration", "multiple", "unit", "modality", "dropped_condition",
@@ -341,8 +343,8 @@ def document(case: dict[str, Any], superior_title: str) -> tuple[str, str]:
 
 
 def all_cases() -> list[dict[str, Any]]:
-    """cases.jsonl, then cases_fresh.jsonl (the held-out set; skipped when absent)."""
-    return load_cases(CASES) + (load_cases(FRESH) if FRESH.is_file() else [])
+    """cases.jsonl, then the held-out sets cases_fresh.jsonl and cases_fresh2.jsonl (each skipped when absent)."""
+    return load_cases(CASES) + [c for p in HELD_OUT.values() if p.is_file() for c in load_cases(p)]
 
 
 def build_records(corpus_root: Path, cases: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
@@ -377,18 +379,18 @@ def build_records(corpus_root: Path, cases: list[dict[str, Any]] | None = None) 
 
 
 def build(corpus_root: Path, out_dir: Path) -> dict[str, Path]:
-    """Read cases.jsonl, cases_fresh.jsonl and the corpus, write {out_dir}/dev.jsonl and {out_dir}/test.jsonl
-    (both sets, split by law; ``meta.set`` tells them apart) and {out_dir}/fresh.jsonl (the fresh set
-    alone, both law splits: the figure for a set nobody tuned on).
+    """Read cases.jsonl, the held-out sets and the corpus, write {out_dir}/dev.jsonl and {out_dir}/test.jsonl
+    (all sets, split by law; ``meta.set`` tells them apart) and {out_dir}/fresh.jsonl and fresh2.jsonl
+    (each held-out set alone, both law splits: the figure for a set nobody tuned on).
 
     ``write_splits`` is not used: it splits by a hash of each record id, and this suite splits by law.
     The records are validated with ``validate_records`` (E204 on a bad one) and written with
     ``write_jsonl``, i.e. in the format ``write_splits`` writes."""
     records = validate_records(build_records(Path(corpus_root)))
-    parts: dict[str, list[Any]] = {"dev": [], "test": [], "fresh": []}
+    parts: dict[str, list[Any]] = {"dev": [], "test": [], **{name: [] for name in HELD_OUT}}
     for r in records:
         parts[r.meta["split"]].append(r)
-        if r.meta["set"] == "fresh":
-            parts["fresh"].append(r)
+        if r.meta["set"] in HELD_OUT:
+            parts[r.meta["set"]].append(r)
     out_dir = Path(out_dir)
     return {name: write_jsonl(rs, out_dir / f"{name}.jsonl") for name, rs in parts.items()}

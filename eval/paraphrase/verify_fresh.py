@@ -1,14 +1,17 @@
-"""Check eval/paraphrase/cases_fresh.jsonl (the held-out "fresh" set) with verify.py's checks.
+"""Check a held-out set of eval/paraphrase (cases_fresh.jsonl, cases_fresh2.jsonl) with verify.py's checks.
 
-    python eval/paraphrase/verify_fresh.py [--corpus /work/shared/corpora/lawrefbook] [--quiet]
+    python eval/paraphrase/verify_fresh.py [--file PATH] [--corpus /work/shared/corpora/lawrefbook] [--quiet]
 
-Runs ``verify.main`` on cases_fresh.jsonl, accepting the one extra field ``set`` (which must be
-"fresh"), and also fails when a fresh case cites one of the laws of cases.jsonl or reuses one of its
-ids. verify.py itself is unchanged: ``python eval/paraphrase/verify.py`` still checks cases.jsonl.
+Runs ``verify.main`` on the file (default cases_fresh.jsonl), accepting the one extra field ``set``, which
+must carry the set's name ("fresh" for cases_fresh.jsonl, "fresh2" for cases_fresh2.jsonl), and also fails
+when a case cites a law or reuses an id of an earlier set: cases.jsonl for the fresh set; cases.jsonl and
+cases_fresh.jsonl for fresh2. verify.py itself is unchanged: ``python eval/paraphrase/verify.py`` still
+checks cases.jsonl.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import sys
@@ -16,6 +19,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FRESH = HERE / "cases_fresh.jsonl"
+# file name -> (required value of "set", earlier files whose laws and ids it may not use)
+HELD_OUT = {
+    "cases_fresh.jsonl": ("fresh", ("cases.jsonl",)),
+    "cases_fresh2.jsonl": ("fresh2", ("cases.jsonl", "cases_fresh.jsonl")),
+}
 
 
 def _load(name: str, path: Path):
@@ -27,31 +35,51 @@ def _load(name: str, path: Path):
     return mod
 
 
+def _read(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], add_help=False)
+    ap.add_argument("--file", default=str(FRESH), help="the held-out cases file (default cases_fresh.jsonl)")
+    args, rest = ap.parse_known_args(argv)
+    path = Path(args.file).resolve()
+    if path.name not in HELD_OUT:
+        print(f"FAIL {path.name}: not a known held-out set ({', '.join(HELD_OUT)})")
+        return 1
+    set_name, earlier = HELD_OUT[path.name]
     verify = _load("paraphrase_verify", HERE / "verify.py")
     build = verify._builder()
     build.FIELDS = (*tuple(build.FIELDS), "set")
+    if set_name not in build.SETS:
+        build.SETS = (*tuple(build.SETS), set_name)  # (a set build.py does not list)
     verify._builder = lambda: build  # the same checks, with "set" a known field
     problems = []
-    old = [json.loads(line) for line in (HERE / "cases.jsonl").open(encoding="utf-8") if line.strip()]
-    old_laws = {c["law"] for c in old}
-    old_ids = {c["id"] for c in old}
-    for n, line in enumerate(FRESH.open(encoding="utf-8"), 1):
+    used_laws: dict[str, str] = {}
+    used_ids: dict[str, str] = {}
+    for name in earlier:
+        for c in _read(HERE / name):
+            used_laws.setdefault(c["law"], name)
+            used_ids.setdefault(c["id"], name)
+    with path.open(encoding="utf-8") as f:
+        lines = list(f)
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         c = json.loads(line)
-        if c.get("set") != "fresh":
-            problems.append(f"line {n} {c.get('id')}: 'set' must be \"fresh\"")
-        if c.get("law") in old_laws:
-            problems.append(f"line {n} {c.get('id')}: {c.get('law')} is already used in cases.jsonl")
-        if c.get("id") in old_ids:
-            problems.append(f"line {n} {c.get('id')}: id already used in cases.jsonl")
-    rc = verify.main(["--cases", str(FRESH), *argv])
+        if c.get("set") != set_name:
+            problems.append(f"line {n} {c.get('id')}: 'set' must be \"{set_name}\"")
+        if c.get("law") in used_laws:
+            problems.append(f"line {n} {c.get('id')}: {c.get('law')} is already used in {used_laws[c['law']]}")
+        if c.get("id") in used_ids:
+            problems.append(f"line {n} {c.get('id')}: id already used in {used_ids[c['id']]}")
+    rc = verify.main(["--cases", str(path), *rest])
     for p in problems:
         print("FAIL " + p)
     if problems:
-        print(f"\nFAILED: {len(problems)} fresh-set problem(s)")
+        print(f"\nFAILED: {len(problems)} {set_name}-set problem(s)")
         return 1
     return rc
 
