@@ -39,6 +39,15 @@ FOUND = [
      "擅自占用示范广场经营的，由示范管理部门责令限期改正。个人有前款规定行为的，处1000元以上1万元以下的罚款；"
      "单位有前款规定行为的，处5万元以上20万元以下的罚款。",
      DiffKind.FINE_RANGE, "一万元以上五万元以下"),
+    ("a numbered list restated in running text with an item left out",
+     "示范机关拟作出较大数额罚款、吊销示范证照或者没收示范设备的决定的，应当告知当事人有权要求召开说明会。",
+     "示范机关拟作出下列决定，应当告知当事人有要求召开说明会的权利：\n（一）较大数额罚款；\n（二）吊销示范证照；\n"
+     "（三）责令停止示范经营；\n（四）没收示范设备。",
+     DiffKind.LIST, "责令停止示范经营"),
+    ("an open list of banned means restated with items left out",
+     "示范机关不得通过对居民停止供水、供电的方式催缴示范费用。",
+     "示范机关不得对居民采取停止供水、供电、供暖、供气等方式催缴示范费用。",
+     DiffKind.LIST, "供暖、供气"),
 ]
 
 # (case, clause, superior): nothing a reviewer would raise
@@ -84,6 +93,14 @@ NOTHING = [
      "经依法批准的示范规划是各类建设活动的基本依据。不得在示范规划之外另设其他规划。",
      "国家建立示范规划体系。经依法批准的示范规划是各类建设活动的基本依据。"
      "已经编制示范规划的，不再编制其他规划。在编制示范规划前，经依法批准的其他规划继续执行。"),
+    ("a numbered list restated in full in running text",
+     "示范机关拟作出较大数额罚款、吊销示范证照、责令停止示范经营或者没收示范设备的决定的，应当告知当事人有权要求召开说明会。",
+     "示范机关拟作出下列决定，应当告知当事人有要求召开说明会的权利：\n（一）较大数额罚款；\n（二）吊销示范证照；\n"
+     "（三）责令停止示范经营；\n（四）没收示范设备。"),
+    ("an item named 等级 is not an open item, and is restated",
+     "示范机关拟作出降低示范等级、吊销示范证照或者没收示范设备的决定的，应当告知当事人有权要求召开说明会。",
+     "示范机关拟作出下列决定，应当告知当事人有要求召开说明会的权利：\n（一）降低示范等级；\n（二）吊销示范证照；\n"
+     "（三）没收示范设备。"),
     ("a procedure given by reference",
      "回乡定居人员需要使用集体土地建住宅的，经村民委员会同意，按照规定的程序报县级人民政府批准。",
      "回乡定居人员需要使用集体土地建住宅的，依照本条第一款第（一）项规定的审批程序办理。"),
@@ -116,3 +133,31 @@ def test_liability_is_not_a_ban_turned_into_a_duty() -> None:
               "（一）侵占示范社资产的；\n（二）违反章程将示范社资金借贷给他人的。")
     superior = "示范社的理事和管理人员不得有下列行为：\n（一）侵占示范社资产；\n（二）违反章程将示范社资金借贷给他人。"
     assert [d for d in residual_differences(clause, superior, superior) if d.kind == DiffKind.MODALITY] == []
+
+
+def test_longer_remedy_limit_follows_the_general_laws() -> None:
+    """A review or litigation time limit longer than an older administrative regulation's: the general
+    laws on remedies set it, not the regulation (DLC hand check 2026-12-03, seed 6765)."""
+    from normcheck.checks.consistency.check import _general_remedy_limit
+
+    clause = "当事人对示范处罚决定不服的，可以在接到决定书之日起六十日内申请复议。"
+    superior = "当事人对示范处罚决定不服的，可以在接到处罚通知之日起十五日内申请复议。"
+    shorter = "当事人对示范处罚决定不服的，可以在接到决定书之日起十日内申请复议。"
+    other = "示范机关应当在接到申请之日起六十日内作出决定。"
+    other_sup = "示范机关应当在接到申请之日起十五日内作出决定。"
+    (d,) = [d for d in compare(clause, superior, paraphrase=True, near_copy=False) if d.kind == DiffKind.NUMBER]
+    assert _general_remedy_limit(d, clause, superior, "示范管理条例")
+    assert not _general_remedy_limit(d, clause, superior, "中华人民共和国行政复议法")
+    (d,) = [d for d in compare(shorter, superior, paraphrase=True, near_copy=False) if d.kind == DiffKind.NUMBER]
+    assert not _general_remedy_limit(d, shorter, superior, "示范管理条例")
+    (d,) = [d for d in compare(other, other_sup, paraphrase=True, near_copy=False) if d.kind == DiffKind.NUMBER]
+    assert not _general_remedy_limit(d, other, other_sup, "示范管理条例")
+
+
+@pytest.mark.parametrize(("text", "defers"), [
+    ("按照国家规定执行", True), ("依照国家有关规定办理", True), ("按照有关法律、行政法规的规定办理", True),
+    ("报市人民政府批准", False), ("经区人民政府同意", False)])
+def test_deferral_to_national_rules(text: str, defers: bool) -> None:
+    from normcheck.checks.consistency.check import _DEFERS
+
+    assert bool(_DEFERS.search(text)) is defers

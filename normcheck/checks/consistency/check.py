@@ -85,6 +85,22 @@ _CONDITION_KINDS = frozenset({DiffKind.CONDITION_ADDED, DiffKind.CONDITION_DROPP
                               DiffKind.EXCEPTION_DROPPED})
 
 
+def _general_remedy_limit(d: Difference, body: str, superior: str, law_name: str) -> bool:
+    """A time limit to apply for review or to sue that is longer in the clause than in a superior other
+    than the general laws on remedies: 行政复议法 and 行政诉讼法 set those limits (sixty days, six
+    months) and a shorter one in an older administrative regulation gives way to them."""
+    if d.kind != DiffKind.NUMBER or d.clause_span is None or d.superior_span is None or _REMEDY_LAWS.search(law_name):
+        return False
+    s, e = d.clause_span
+    lo = max(body.rfind(c, 0, s) for c in "。；;\n") + 1
+    end = _SENTENCE_END.search(body, e)
+    if not _REMEDY_LIMIT.search(body, lo, end.start() if end else len(body)):
+        return False
+    mine = [q for q in quantities(body) if q.start == s and q.category == "time"]
+    theirs = [q for q in quantities(superior) if q.start == d.superior_span[0] and q.category == "time"]
+    return bool(mine and theirs) and mine[0].base > theirs[0].base
+
+
 def _stated_elsewhere(d: Difference, body: str, others: list[Alignment]) -> bool:
     """Whether the clause's side of a number or fine difference is what another candidate provision
     (one the clause plausibly restates) says."""
@@ -234,6 +250,10 @@ MIN_ALARM_PROBABILITY = 0.6
 _PARAPHRASE_KINDS = frozenset({"number", "fine_range", "modality", "list"})
 _PURPOSE = comparison().patterns["purpose_clause"]
 _BY_REFERENCE = comparison().patterns["by_reference"]
+_DEFERS = comparison().patterns["defers_to_national"]
+_REMEDY_LIMIT = comparison().patterns["remedy_limit"]
+_REMEDY_LAWS = comparison().patterns["remedy_laws"]
+_SENTENCE_END = re.compile(r"[。；;\n]")
 _URBAN = comparison().patterns["scope_urban"]
 _RURAL = comparison().patterns["scope_rural"]
 _PROVINCIAL_CONGRESS = comparison().patterns["provincial_congress"]
@@ -504,6 +524,8 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
             # a penalty for other conduct (修缮民居 against 损坏历史建筑): its amounts and types say nothing
             # (unless the clause itself punishes under that article: 依照…第九十条的规定处罚)
             diffs = [d for d in diffs if d.kind not in _PENALTY_KINDS]
+        diffs = [d for d in diffs if not (d.kind == DiffKind.CONDITION_DROPPED and _DEFERS.search(d.clause_value))
+                 and not _general_remedy_limit(d, body, al.superior_text, al.law.name)]
         if diffs:
             # a value another plausible provision states (道路运输条例 第六十六条 beside 第六十三条): the
             # clause restates that one

@@ -782,13 +782,19 @@ def _restated(item: str, other: str, listed: str = "") -> bool:
         return True
     if len(item) <= 2 and item[-1] in listed:
         return True
+    if len(item) == 3 and item[0] + item[2] in other:
+        return True  # 供燃气 restated as 供气
     g = _bigrams(item)
     return len(item) >= 4 and bool(g) and len(g & _bigrams(other)) / len(g) >= MIN_ITEM_CONTAINMENT
 
 
 def _core_of_last(x: str, y: str) -> str:
     """The last item of a list without the words after the list it shares with the other's last item
-    (彩票销售网点 against 酒销售网点 -> 彩票)."""
+    (彩票销售网点 against 酒销售网点 -> 彩票), or without what follows the 等 that closes an open list
+    (供燃气等方式迫使… -> 供燃气)."""
+    open_at = x.find("等")
+    if open_at >= 1:
+        return x[:open_at]
     k = 0
     while k < min(len(x), len(y)) and x[-1 - k] == y[-1 - k]:
         k += 1
@@ -806,12 +812,73 @@ def _prohibits(text: str, lo: int, hi: int) -> bool:
     return any(_MODAL_CLASS[m.group(0)] == "prohibit" for m in _MODAL_RE.finditer(text, lo, hi))
 
 
+def _frame_similarity(a: str, b: str, items_a: list[str], items_b: list[str]) -> float:
+    """Similarity of two sentences, or of their frames around the lists when that is higher: a list
+    restated in its own sentence with items left out (停止供水、供电、供热、供燃气等 -> 断水、断电)."""
+    for t in items_a:
+        a = a.replace(t, "", 1)
+    for t in items_b:
+        b = b.replace(t, "", 1)
+    return unit_similarity(a, b)
+
+
+#: A numbered list restated in running text (（一）…（二）… -> …，…，…): when the clause keeps at least this
+#: many of the superior's items and leaves out fewer than it keeps (two at most), those left out are noted.
+MIN_INLINE_ITEMS = 3
+#: An item is kept when this share of its bigrams is in the clause, left out when under MAX_INLINE_ABSENT;
+#: anything between is a partial restatement, and the list is not compared (the DLC run of 2026-12-03,
+#: seed 6765: at 0.5 every note was a clause restating one or two items on purpose).
+MIN_INLINE_KEPT = 0.8
+MAX_INLINE_ABSENT = 0.3
+#: Bigram containment of the superior's lead-in (before （一）) in the clause: the same sentence frame.
+MIN_INLINE_LEAD = 0.4
+_ITEM_TRAIL_RE = re.compile(r"[的；;。，,\s]+$")
+_OPEN_NUMBERED_RE = re.compile(r"^其他|等$")  # 其他…情形, …等: a catch-all, not an item (降低资质等级 is one)
+
+
+def _items_left_out(a: str, b: str) -> list[Difference]:
+    """Items of the superior's numbered list that a clause restating the list in one running text does
+    not restate (听证 for 较大数额罚款、没收…、责令停产停业…, without 降低资质等级、吊销许可证件)."""
+    marks = list(_ITEM_RE.finditer(b))
+    if len(marks) < MIN_INLINE_ITEMS:
+        return []
+    lead = b[:marks[0].start()]
+    gl = _bigrams(lead)
+    if not gl or len(gl & _bigrams(a)) / len(gl) < MIN_INLINE_LEAD:
+        return []
+    ga = _bigrams(a)
+    items: list[tuple[int, int, str, bool]] = []
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(b)
+        nl = b.find("\n", m.end(), end)
+        end = nl if nl != -1 else end
+        text = _ITEM_TRAIL_RE.sub("", b[m.end():end])
+        g = _bigrams(text)
+        share = 1.0 if text in a else (len(g & ga) / len(g) if g else 0.0)
+        if MAX_INLINE_ABSENT <= share < MIN_INLINE_KEPT:
+            return []  # restated in part, or words shared by chance: not clearly kept or left out
+        items.append((m.start(), m.start() + len(b[m.start():end].rstrip()), text, share >= MIN_INLINE_KEPT))
+    missing = [x for x in items if not x[3] and not _OPEN_NUMBERED_RE.search(x[2]) and len(x[2]) >= 4]
+    kept = sum(1 for x in items if x[3])
+    if not missing or len(missing) > MAX_LIST_CHANGE or kept < MIN_INLINE_ITEMS or len(missing) >= kept \
+            or any(not x[3] and x not in missing for x in items):
+        return []
+    names = "、".join(x[2] for x in missing)
+    return [Difference(DiffKind.LIST, Direction.CHANGED, None, (missing[0][0], missing[-1][1]), "",
+                       names, f"删去了上位法所列的：{names}")]
+
+
 def _unit_lists(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
     """Enumerations compared sentence by sentence (issue 13): items of the superior's 、-list that the
     paired clause sentence (indeed the whole clause) does not restate, and items the clause adds."""
     out: list[Difference] = []
     done: set[tuple[int, int]] = set()
-    for ua, ub, _sim in pairs:
+    # sentences paired as wholes, and sentences that both forbid over a 、-list (their frames compared below:
+    # lists of other words make short sentences look unlike)
+    bans_a = [u for u in text_units(a) if "、" in u.text and _prohibits(a, u.start, u.end)]
+    bans_b = [u for u in text_units(b) if "、" in u.text and _prohibits(b, u.start, u.end)]
+    candidates = [(ua, ub) for ua, ub, _ in pairs] + [(ua, ub) for ua in bans_a for ub in bans_b]
+    for ua, ub in candidates:
         ea, eb = _enumerations(a, ua.start, ua.end), _enumerations(b, ub.start, ub.end)
         for sa, items_a in ea:
             for sb, items_b in eb:
@@ -819,7 +886,8 @@ def _unit_lists(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[D
                     continue
                 ta = [a[x:y] for x, y in items_a]
                 tb = [b[x:y] for x, y in items_b]
-                shared = sum(1 for t in tb[1:-1] if _restated(t, a[ua.start:ua.end]))
+                listed_a = a[items_a[0][0]:items_a[-1][1]]
+                shared = sum(1 for t in tb[1:-1] if _restated(t, a[ua.start:ua.end], listed_a))
                 if shared == 0 and not (len(tb) == 2 and len(ta) == 2):
                     continue
                 done.add((sa, sb))
@@ -834,7 +902,8 @@ def _unit_lists(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[D
                 added = [t for t in added if not _OPEN_ITEM_RE.search(t) and not _MODAL_RE.search(t)]
                 if not (missing and len(missing) < len(core_b) and len(missing) <= MAX_LIST_CHANGE):
                     continue
-                if unit_similarity(ua.text, ub.text) < MIN_LIST_UNIT or not _prohibits(b, ub.start, items_b[0][1]) \
+                if _frame_similarity(ua.text, ub.text, core_a, core_b) < MIN_LIST_UNIT \
+                        or not _prohibits(b, ub.start, items_b[0][1]) \
                         or not _prohibits(a, ua.start, items_a[0][1]):
                     continue  # only a prohibition restated with fewer items: what it no longer forbids
                 out.append(Difference(DiffKind.LIST, Direction.LOOSER_ON_CITIZENS, (items_a[0][0], items_a[-1][1]),
@@ -1095,6 +1164,9 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
         out.extend(_unit_lists(a, b, pairs))
         kinds |= {d.kind for d in out}
     na, nb = len(_ITEM_RE.findall(a)), len(_ITEM_RE.findall(article))
+    if DiffKind.LIST not in kinds and na == 0:
+        out.extend(_items_left_out(a, b))
+        kinds |= {d.kind for d in out}
     # (a list of the conduct a fine punishes is often restated in part, for the conduct the local text
     # is about: not a conflict)
     if na >= 2 and nb >= 2 and na != nb and abs(na - nb) <= MAX_LIST_CHANGE and DiffKind.LIST not in kinds \
