@@ -190,6 +190,7 @@ def quantities(text: str) -> list[Quantity]:
 
 _FINE_RE = penalties().fine_word  # data/penalties.json
 _PENALTY_TYPES = penalties().mentions()
+_FINE_STANDARD = comparison().patterns["fine_standard"]  # data/comparison.json
 _FINE_AFTER_RE = comparison().patterns["fine_amount_after"]  # data/comparison.json
 
 
@@ -228,6 +229,8 @@ def fine_ranges(text: str, qs: list[Quantity] | None = None) -> list[FineRange]:
     out: list[FineRange] = []
     for m in _FINE_RE.finditer(text):
         seg_start = max(text.rfind(p, 0, m.start()) for p in "，。；：,;、") + 1
+        if seg_start > 1 and text[seg_start - 1] in "，," and _FINE_STANDARD.search(text, 0, seg_start - 1):
+            seg_start = max(text.rfind(p, 0, seg_start - 1) for p in "，。；：,;、") + 1  # …的标准计算，处以罚款
         window = [q for q in qs if seg_start <= q.start and q.end <= m.start()
                   and q.category in ("money", "times")]
         if not window:
@@ -542,6 +545,11 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
     return [replace(d, severity=severity_of(d)) for d in out]
 
 
+def char_bigrams(t: str) -> set[str]:
+    """Character bigrams of ``t`` without whitespace and punctuation (every word kept)."""
+    return _bigrams(t)
+
+
 def _bigrams(t: str) -> set[str]:
     t = re.sub(r"[\s，。；：、,.;:（）()]", "", t)
     return {t[i:i + 2] for i in range(len(t) - 1)}
@@ -743,6 +751,72 @@ def _unit_modalities(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit,
         out.append(Difference(DiffKind.MODALITY, direction, (s, e), (bs, be), w, bw,
                               f"上位法为“{bw}{b[be:min(ub.end, be + 8)]}”，本条为“{w}{a[e:min(ua.end, e + 8)]}”"))
     return out
+
+
+#: Dice overlap of the acts two modal verbs govern (the rest of their comma pieces) from which they govern
+#: the same act although the words next to the verbs differ (应当对辖区内的场所每年进行一次检查 against
+#: 可以对辖区内场所开展年度检查; 应当为劳动者缴纳 against 可以根据经营状况为劳动者缴纳).
+MIN_MODAL_PIECE = 0.5
+_ADVERBIAL_RE = comparison().patterns["modal_adverbial"]  # data/comparison.json
+_MODAL_OBJECT_RE = comparison().patterns["modal_as_object"]
+
+
+def _act(text: str, end: int) -> set[str]:
+    """Bigrams of the act a modal verb ending at ``end`` governs: the rest of its comma piece, without
+    fillers (依法, 及时) and the adverbials that say on what basis (根据经营状况, 按照规定)."""
+    stop = re.search(r"[，,。；;：:\n]", text[end:])
+    piece = text[end:end + stop.start()] if stop else text[end:]
+    act = _ADVERBIAL_RE.sub("", _FILLER_RE.sub("", piece))
+    if len(act) < 4 and stop and text[end + stop.start()] in "，,":
+        # the basis stood alone before a comma (可以根据本地实际情况，确定…): the act is the next piece
+        nxt = re.search(r"[，,。；;：:\n]", text[end + stop.end():])
+        act = text[end + stop.end():end + stop.end() + nxt.start()] if nxt else text[end + stop.end():]
+    return _bigrams(act)
+
+
+def _norm_modal(text: str, start: int) -> bool:
+    """A modal word that states a norm, not one named as its object (确定限制或者禁止燃放的时段)."""
+    return not _MODAL_OBJECT_RE.search(text[max(0, start - 3):start])
+
+
+def _dice(x: set[str], y: set[str]) -> float:
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+def _piece_modalities(a: str, b: str, article: str) -> list[Difference]:
+    """Modal verbs paired by the whole act they govern (issue 13): for each clause modal, the superior
+    modal whose act reads most alike, in corresponding sentences, of another kind of norm."""
+    mb = [(m.start(), m.end(), m.group(0), _act(b, m.end())) for m in _MODAL_RE.finditer(b)
+          if _norm_modal(b, m.start())]
+    mart = [(m.group(0), _act(article, m.end())) for m in _MODAL_RE.finditer(article)]
+    for m in _MODAL_RE.finditer(a):
+        s, e, w = m.start(), m.end(), m.group(0)
+        if not _norm_modal(a, s):
+            continue
+        act = _act(a, e)
+        if len(act) < 4 or _BOUND_VERB_RE.match(a, e):
+            continue
+        scored = [(_dice(act, x[3]), x) for x in mb]
+        if not scored:
+            return []
+        score, (bs, be, bw, _) = max(scored, key=lambda t: t[0])
+        cls_a, cls_b = _MODAL_CLASS[w], _MODAL_CLASS[bw]
+        if score < MIN_MODAL_PIECE or cls_a == cls_b or _BOUND_VERB_RE.match(b, be):
+            continue
+        if _jac(_bigrams(_sentence(a, s)), _bigrams(_sentence(b, bs))) < MIN_MODAL_SENTENCE:
+            continue  # the same act in sentences about other things
+        if {cls_a, cls_b} == {"oblige", "prohibit"} and not _after_agrees(a, e, b, be):
+            continue
+        act_b = next(x[3] for x in mb if x[0] == bs)
+        before = _bigrams(a[max(a.rfind(c, 0, s) for c in "。；;\n") + 1:s])
+        if len(act_b & before) >= MIN_MODAL_PIECE * len(act_b):
+            continue  # the superior's act is the clause's condition (委托…的，应当签订协议 against 可以委托…)
+        if any(_MODAL_CLASS[x] == cls_a and _dice(act, y) >= score - 1e-9 for x, y in mart):
+            continue  # the superior (article) also uses this modality for that act
+        direction = _modal_direction(cls_b, cls_a, actor(b, bs))
+        return [Difference(DiffKind.MODALITY, direction, (s, e), (bs, be), w, bw,
+                           f"上位法为“{bw}{b[be:be + 6]}”，本条为“{w}{a[e:e + 6]}”")]
+    return []
 
 
 _ENUM_RE = re.compile(r"[^、，。；：:,;（）()\n]{1,16}(?:、[^、，。；：:,;（）()\n]{1,16})+")
@@ -1146,6 +1220,9 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
             direction = _modal_direction(cls_b, cls_a, actor(b, bs))
             out.append(Difference(DiffKind.MODALITY, direction, (s, e), (bs, be), w, bw,
                                   f"上位法为“{bw}{b[be:be + 6]}”，本条为“{w}{a[e:e + 6]}”"))
+    if DiffKind.MODALITY not in kinds:
+        out.extend(_piece_modalities(a, b, article))
+        kinds |= {d.kind for d in out}
     # penalty types
     ta, tb = penalty_types(a), penalty_types(b)
     if ta and tb and DiffKind.PENALTY_TYPE not in kinds:

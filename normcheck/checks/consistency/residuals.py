@@ -32,6 +32,7 @@ from normcheck.checks.consistency.compare import (
     DiffKind,
     Direction,
     actor,
+    char_bigrams,
     fine_ranges,
     modal_class,
     modal_words,
@@ -41,7 +42,7 @@ from normcheck.checks.consistency.compare import (
     severity_of,
 )
 from normcheck.checks.consistency.sentences import Unit, pair_units, similarity, units, wording
-from normcheck.knowledge import comparison, penalties
+from normcheck.knowledge import comparison, message, penalties
 from normcheck.types.findings import Severity
 
 _P = comparison().patterns  # data/comparison.json
@@ -66,6 +67,10 @@ _FEE_CHARGED = _P["fee_charged"]
 _DISCRETION = _P["discretion"]
 _LOCAL = _P["local_organ"]
 _STEP = _P["procedure_step"]
+_RECIPIENTS = _P["recipient_list"]
+_LIST_LINK = _P["list_link"]
+_CONTINUED = _P["step_continuation"]
+_DEFINITION = _P["definition"]
 _APPROVAL = _P["approval_family"]
 _HEDGE = _P["hedged_norm"]
 _GRACE = _P["grace_step"]
@@ -378,6 +383,14 @@ def dropped_grace(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
                        severity=Severity.MEDIUM)]
 
 
+def _without_piece(b: str, ub: Unit, start: int, end: int) -> str:
+    """The superior sentence ``ub`` without the comma piece holding ``b[start:end]``."""
+    lo = _piece_start(b, start, ub.start)
+    nxt = re.search(r"[，,]", b[end:ub.end])
+    hi = end + nxt.start() if nxt else ub.end
+    return b[ub.start:lo] + b[hi:ub.end]
+
+
 def dropped_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
     """A procedural step or approval of the superior sentence (经…批准, 报…备案, 听取…意见) that the whole
     clause leaves out: a low note, since the document may state the step in another clause."""
@@ -386,15 +399,49 @@ def dropped_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
     # sentence pairs from MIN_PAIR on only (the superior side's weaker pairs of _step_pairs, read for the
     # specific signals of changed_steps, gave mostly notes on steps of sentences the clause does not restate)
     for ua, ub, sim in pairs:
-        if sim < MIN_PAIR:
-            continue
+        if _DEFINITION.search(ua.text):
+            continue  # a definition restates no procedure
         for m in _STEP.finditer(b, ub.start, ub.end):
+            if sim < MIN_PAIR and not (_CONTINUED.match(b[_piece_start(b, m.start(), ub.start):]) and
+                                       similarity(ua.text, _without_piece(b, ub, m.start(), m.end())) >= MIN_PAIR):
+                continue  # unlike sentences, unless alike without a further step of the same act (…，并将…书面告知)
             step = m.group(0)
             verb = step[-2:]
             if verb in a or _contained(_grams(step), whole) >= 0.5 or any(d.superior_span == m.span() for d in out):
                 continue
             out.append(Difference(DiffKind.CONDITION_DROPPED, Direction.LOOSER_ON_CITIZENS, (ua.start, ua.end),
                                   m.span(), "", step, f"未写明上位法规定的程序：{step}（请核对本规范其他条款）",
+                                  severity=Severity.LOW))
+    return out
+
+
+#: Share of a body name's bigrams the clause must lack for the body to count as left out.
+MIN_BODY_MISSING = 0.5
+
+
+def dropped_recipients(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A body the superior sentence must notify or report to (同时通知A和B) that the paired clause sentence,
+    naming fewer bodies after the same verb, leaves out: a low note (the clause may name it elsewhere)."""
+    out: list[Difference] = []
+    whole = char_bigrams(a)  # body names as written (wording() drops them as boilerplate)
+    for ua, ub, sim in pairs:
+        if sim < MIN_PAIR:
+            continue
+        for m in _RECIPIENTS.finditer(b, ub.start, ub.end):
+            theirs = [x for x in _LIST_LINK.split(m.group("list")) if x]
+            mine = [x for c in _RECIPIENTS.finditer(a, ua.start, ua.end) if c.group("verb") == m.group("verb")
+                    for x in _LIST_LINK.split(c.group("list")) if x]
+            if len(theirs) < 2 or not mine or len(mine) >= len(theirs):
+                continue
+            share = sorted(((len(char_bigrams(x) - whole) / max(len(char_bigrams(x)), 1), x) for x in theirs),
+                           reverse=True)
+            gone = [x for miss, x in share[:len(theirs) - len(mine)] if miss >= MIN_BODY_MISSING]
+            if not gone:
+                continue
+            names = "、".join(gone)
+            out.append(Difference(DiffKind.LIST, Direction.LOOSER_ON_CITIZENS, (ua.start, ua.end), m.span("list"),
+                                  "、".join(mine), m.group("list"),
+                                  message("compare.recipient_dropped", verb=m.group("verb"), names=names),
                                   severity=Severity.LOW))
     return out
 
@@ -654,6 +701,8 @@ def residual_differences(a: str, b: str, article: str, *, found: frozenset[DiffK
     if DiffKind.CONDITION_DROPPED not in found:
         dropped = dropped_conditions(a, b, pairs)
         out += dropped or dropped_grace(a, b, pairs) or changed_steps(a, b, steps) or dropped_steps(a, b, pairs)
+    if DiffKind.LIST not in found:
+        out += dropped_recipients(a, b, pairs)
     if DiffKind.SUBJECT not in found:
         out += subjects(a, b, article, pairs, title)
     out += blanket_bans(a, b)
