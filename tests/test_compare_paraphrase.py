@@ -115,6 +115,15 @@ NOTHING = [
     ("a duty attached to the act the superior permits",
      "示范征收部门委托示范实施单位实施征收的，应当与示范实施单位签订委托协议。",
      "示范征收部门可以委托示范实施单位，承担示范征收的具体工作。"),
+    ("a permission within a limit restated as a duty to keep to it",
+     "处理已经公开的示范信息，应当依法在合理的范围内进行；本人明确拒绝的除外。",
+     "示范信息处理者可以在合理的范围内处理已经公开的示范信息；本人明确拒绝的除外。"),
+    ("a permission to apply restated as the applicant's duty",
+     "单位和个人需要使用示范水域的，应当依法向所在地的县级示范主管部门提出使用申请。",
+     "单位和个人可以向县级以上示范主管部门申请使用示范水域。"),
+    ("the superior's own approval, a word shorter and moved",
+     "专业性强或者需要保密的示范档案，经同级示范档案部门同意，可以延长移交的期限。",
+     "经同级示范档案部门检查和同意，专业性较强或者需要保密的示范档案，可以延长移交的期限。"),
     ("a procedure given by reference",
      "回乡定居人员需要使用集体土地建住宅的，经村民委员会同意，按照规定的程序报县级人民政府批准。",
      "回乡定居人员需要使用集体土地建住宅的，依照本条第一款第（一）项规定的审批程序办理。"),
@@ -175,3 +184,39 @@ def test_deferral_to_national_rules(text: str, defers: bool) -> None:
     from normcheck.checks.consistency.check import _DEFERS
 
     assert bool(_DEFERS.search(text)) is defers
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("没收违法砍伐的示范林木和违法所得，并处罚款", True),
+    ("处示范费用一倍以上二倍以下的罚款；有违法所得的，予以没收。", True),
+    ("没收违法所得", True),
+    ("没收示范设备，并处罚款", False)])
+def test_confiscation_of_illegal_gains_in_other_words(text: str, named: bool) -> None:
+    from normcheck.checks.consistency.compare import penalty_types
+
+    assert ("没收违法所得" in penalty_types(text)) is named
+
+
+def test_an_items_lead_in_keeps_what_the_item_leaves_out() -> None:
+    """An item read alone against the superior: the penalty and condition its lead-in states are kept
+    (DLC hand check 2026-12-03, seed 10946)."""
+    from normcheck.checks.consistency.check import _in_lead
+    from normcheck.checks.consistency.compare import Difference, Direction
+
+    lead = "违反本条例规定，未经批准占用示范海域的，责令退还，没收违法所得，并按下列规定处以罚款："
+    gone = Difference(DiffKind.PENALTY_DROPPED, Direction.LIGHTER_PENALTY, None, (0, 6), "", "没收违法所得", "")
+    cond = Difference(DiffKind.CONDITION_DROPPED, Direction.LOOSER_ON_CITIZENS, None, (0, 4), "",
+                      "未经批准占用示范海域", "")
+    other = Difference(DiffKind.PENALTY_DROPPED, Direction.LIGHTER_PENALTY, None, (0, 6), "", "吊销许可证件", "")
+    assert _in_lead(gone, lead) and _in_lead(cond, lead)
+    assert not _in_lead(other, lead)
+
+
+@pytest.mark.parametrize(("body", "title", "law", "other"), [
+    ("乘坐家庭用车的未满十周岁儿童应当坐在后排。", "某市道路交通安全条例", "某省高速公路交通安全条例", True),
+    ("在高速公路上，未满十周岁儿童不得坐在副驾驶座位。", "某市道路交通安全条例", "某省高速公路交通安全条例", False),
+    ("乘坐家庭用车的未满十周岁儿童应当坐在后排。", "某市道路交通安全条例", "某省道路交通安全条例", False)])
+def test_a_law_for_one_kind_of_place(body: str, title: str, law: str, other: bool) -> None:
+    from normcheck.checks.consistency.check import other_scope
+
+    assert other_scope(body, title, "未满十二周岁的儿童不得坐在副驾驶座位。", law) is other

@@ -85,6 +85,17 @@ _CONDITION_KINDS = frozenset({DiffKind.CONDITION_ADDED, DiffKind.CONDITION_DROPP
                               DiffKind.EXCEPTION_DROPPED})
 
 
+def _in_lead(d: Difference, lead: str) -> bool:
+    """A penalty or condition of the superior that an item's lead-in states (…未经批准…，没收违法所得，并按下列
+    规定处以罚款：): the item, read alone, leaves out nothing."""
+    if d.kind == DiffKind.PENALTY_DROPPED:
+        return d.superior_value in penalty_types(lead)
+    if d.kind in (DiffKind.CONDITION_DROPPED, DiffKind.EXCEPTION_DROPPED) and d.superior_value:
+        g, gl = _bigram_set(d.superior_value), _bigram_set(lead)
+        return bool(g) and len(g & gl) >= MIN_LEAD_SHARE * len(g)
+    return False
+
+
 def _general_remedy_limit(d: Difference, body: str, superior: str, law_name: str) -> bool:
     """A time limit to apply for review or to sue that is longer in the clause than in a superior other
     than the general laws on remedies: 行政复议法 and 行政诉讼法 set those limits (sixty days, six
@@ -251,10 +262,13 @@ _PARAPHRASE_KINDS = frozenset({"number", "fine_range", "modality", "list"})
 _PURPOSE = comparison().patterns["purpose_clause"]
 _BY_REFERENCE = comparison().patterns["by_reference"]
 _DEFERS = comparison().patterns["defers_to_national"]
+#: Share of a dropped condition's bigrams an item's lead-in must hold for the item to keep it.
+MIN_LEAD_SHARE = 0.6
 _REMEDY_LIMIT = comparison().patterns["remedy_limit"]
 _REMEDY_LAWS = comparison().patterns["remedy_laws"]
 _SENTENCE_END = re.compile(r"[。；;\n]")
 _URBAN = comparison().patterns["scope_urban"]
+_SCOPED_LAW = comparison().patterns["scope_in_law_name"]
 _RURAL = comparison().patterns["scope_rural"]
 _PROVINCIAL_CONGRESS = comparison().patterns["provincial_congress"]
 _CITY_CONGRESS = comparison().patterns["city_congress"]
@@ -285,10 +299,15 @@ def other_body(body: str, superior: str, law_name: str = "", title: str = "") ->
 
 
 def other_scope(body: str, title: str, superior: str, law_name: str) -> bool:
-    """The superior provision governs urban facilities (城镇、城市) and the document rural ones."""
+    """The superior provision governs urban facilities (城镇、城市) and the document rural ones, or the superior
+    law governs one kind of place (高速公路, 铁路) that neither the clause nor the document's title names."""
     urban = bool(_URBAN.search(law_name)) or bool(_URBAN.search(superior))
     rural = bool(_RURAL.search(title)) or bool(_RURAL.search(body))
-    return urban and rural and not _URBAN.search(body) and not _URBAN.search(title)
+    if urban and rural and not _URBAN.search(body) and not _URBAN.search(title):
+        return True
+    # ... or a law limited by its title to one kind of place (高速公路交通安全条例) the clause never names
+    place = _SCOPED_LAW.search(law_name)
+    return place is not None and place.group(0) not in body and place.group(0) not in (title or "")
 
 
 def delegation(article_text: str, kind: Level | None) -> str | None:
@@ -525,7 +544,8 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
             # (unless the clause itself punishes under that article: 依照…第九十条的规定处罚)
             diffs = [d for d in diffs if d.kind not in _PENALTY_KINDS]
         diffs = [d for d in diffs if not (d.kind == DiffKind.CONDITION_DROPPED and _DEFERS.search(d.clause_value))
-                 and not _general_remedy_limit(d, body, al.superior_text, al.law.name)]
+                 and not _general_remedy_limit(d, body, al.superior_text, al.law.name)
+                 and not (lead and _in_lead(d, lead))]
         if diffs:
             # a value another plausible provision states (道路运输条例 第六十六条 beside 第六十三条): the
             # clause restates that one

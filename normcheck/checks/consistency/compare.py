@@ -335,11 +335,21 @@ _EXCEPTION_RE = comparison().patterns["exception"]
 _LEADING_LINK = comparison().patterns["leading_link"]
 
 
+#: An inserted condition of this many characters whose bigrams the superior holds at this share is the
+#: superior's own condition reordered (DLC hand check 2026-12-03, seed 10946: 档案法实施办法 第十三条).
+MIN_MOVED_CHARS = 8
+MIN_MOVED_SHARE = 0.85
+
+
 def _said_elsewhere(seg: str, other: str) -> bool:
     """Whether an inserted segment's words (less leading connectives) occur anywhere in the other
     text: a reordering or a split word, not a new condition."""
     core = _LEADING_LINK.sub("", seg.strip("，。；、 "))
-    return len(core) >= 2 and core in other
+    if len(core) >= 2 and core in other:
+        return True
+    # a longer condition found with a word or two more (经同级主管部门同意 against 经同级主管部门检查和同意)
+    g = _bigrams(core)
+    return len(core) >= MIN_MOVED_CHARS and len(g & _bigrams(other)) >= MIN_MOVED_SHARE * len(g)
 
 
 _CONDITION_RE = comparison().patterns["condition"]
@@ -1308,8 +1318,16 @@ def _spurious(a: str, b: str, d: Difference) -> bool:
             return True  # 确需修改的，应当依照法定权限和程序进行修改 against 可以依照法定权限进行修改: the duty is
             # to follow the procedure when the act is done, not to do it
         means = _MANNER_MEANS.match(b, d.superior_span[1])
-        if (cb, ca) == ("permit", "oblige") and means and a.startswith(means.group(0), d.clause_span[1]):
+        at = d.clause_span[1]
+        if means and means.group(0) != "依法" and a.startswith("依法", at):
+            at += 2  # 应当依法在合理的范围内… against 可以在合理的范围内…
+        if (cb, ca) == ("permit", "oblige") and means and a.startswith(means.group(0), at):
             return True  # 可以通过多种方式听取… against 应当通过调研、视察…听取…: how, not whether
+        ea, eb = d.clause_span[1], d.superior_span[1]
+        lead = a[max(a.rfind(c, 0, s) for c in _SENT_BREAK) + 1:s]
+        if (cb, ca) == ("permit", "oblige") and _WISH.search(lead) \
+                and _APPLICATION.search(a, ea, segment_end(a, ea)) and _APPLICATION.search(b, eb, segment_end(b, eb)):
+            return True  # 可以…申请 against 需要…的，应当…提出申请: how to obtain it, not a new duty
         if {ca, cb} == {"oblige", "prohibit"}:
             ia = _scope_side(a, d.clause_span[1])
             ib = _scope_side(b, d.superior_span[1])
@@ -1327,6 +1345,8 @@ def _spurious(a: str, b: str, d: Difference) -> bool:
 _CITIZEN_FACING_RE = comparison().patterns["citizen_facing"]
 _MANNER_PROCEDURE = comparison().patterns["manner_procedure"]  # data/comparison.json
 _MANNER_MEANS = comparison().patterns["manner_means"]
+_APPLICATION = comparison().patterns["application_act"]
+_WISH = comparison().patterns["wish_condition"]
 _INSIDE_OUTSIDE = comparison().patterns["inside_outside"]
 
 

@@ -402,6 +402,8 @@ def dropped_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
         if _DEFINITION.search(ua.text):
             continue  # a definition restates no procedure
         for m in _STEP.finditer(b, ub.start, ub.end):
+            if b[max(ub.start, m.start() - 1):m.start()] == "未" and b[:segment_end(b, m.end())].endswith("的"):
+                continue  # 未经批准…的: the conduct a rule punishes, not a step it sets (未经…同意，不得… is one)
             if sim < MIN_PAIR and not (_CONTINUED.match(b[_piece_start(b, m.start(), ub.start):]) and
                                        similarity(ua.text, _without_piece(b, ub, m.start(), m.end())) >= MIN_PAIR):
                 continue  # unlike sentences, unless alike without a further step of the same act (…，并将…书面告知)
