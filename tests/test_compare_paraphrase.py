@@ -220,3 +220,16 @@ def test_a_law_for_one_kind_of_place(body: str, title: str, law: str, other: boo
     from normcheck.checks.consistency.check import other_scope
 
     assert other_scope(body, title, "未满十二周岁的儿童不得坐在副驾驶座位。", law) is other
+
+
+def test_a_near_copy_fine_is_paired_by_its_conduct() -> None:
+    """Two paragraphs with two ranges: the clause's fine is compared with the range for its own conduct,
+    not with the one its characters happen to align with (DLC run 2026-12-03, seed 17711)."""
+    clause = ("违反本条例规定，未取得示范经营许可从事示范经营活动的，由主管部门责令停止经营，"
+              "并可处以一万元以上十万元以下罚款。")
+    superior = ("违反本条例规定，未取得示范经营许可证从事示范经营活动的，由主管部门责令停止违法行为，"
+                "处5万元以上50万元以下罚款。\n\n"
+                "违反本条例规定，示范经营者不按照示范经营许可证的规定从事示范经营活动的，由主管部门责令限期改正，"
+                "处3万元以上20万元以下罚款。")
+    (d,) = [d for d in compare(clause, superior, paraphrase=True, near_copy=True) if d.kind == DiffKind.FINE_RANGE]
+    assert d.superior_value.startswith("5万元")

@@ -341,6 +341,12 @@ MIN_MOVED_CHARS = 8
 MIN_MOVED_SHARE = 0.85
 
 
+#: How much closer (in conduct similarity) another superior fine's conduct must be to the clause's than
+#: the fine the characters align with, for the clause to be taken as restating that one (DLC run
+#: 2026-12-03, seed 17711: 城镇燃气管理条例 第四十五条, two paragraphs with two ranges).
+MIN_CLOSER_CONDUCT = 0.1
+
+
 def _said_elsewhere(seg: str, other: str) -> bool:
     """Whether an inserted segment's words (less leading connectives) occur anywhere in the other
     text: a reordering or a split word, not a new condition."""
@@ -468,9 +474,13 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
         if k is None or fb[k].category != f.category:
             continue
         g = fb[k]
+        ca, cb = _conduct(a, f.start), _conduct(b, g.start)
+        closest = max((x for x in fb if x.category == f.category), key=lambda x: _sim(ca, _conduct(b, x.start)))
+        if closest is not g and _sim(ca, _conduct(b, closest.start)) > _sim(ca, cb) + MIN_CLOSER_CONDUCT:
+            g, cb = closest, _conduct(b, closest.start)  # the characters aligned with another paragraph's fine;
+            # the conduct says which fine the clause restates (未取得许可证从事经营的 against 不按照许可证的规定经营的)
         if (f.lo, f.hi) == (g.lo, g.hi):
             continue
-        ca, cb = _conduct(a, f.start), _conduct(b, g.start)
         if (min(len(ca), len(cb)) >= 6 and _sim(ca, cb) < 0.5) or _other_lists(a, f, b, g, article_text or b):
             continue  # a fine for other conduct (or for another list of acts under the same lead-in)
         if any(x is not g and x.category == f.category and x.lo <= f.lo and f.hi <= x.hi
