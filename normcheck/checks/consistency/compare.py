@@ -341,6 +341,9 @@ MIN_MOVED_CHARS = 8
 MIN_MOVED_SHARE = 0.85
 
 
+#: Quantity categories of which a text seldom holds more than one (an age limit): one on each side, in
+#: the same unit and with a word around in common, are counterparts however the rest is reworded.
+_RARE_CATEGORIES = frozenset({"age"})
 #: How much closer (in conduct similarity) another superior fine's conduct must be to the clause's than
 #: the fine the characters align with, for the clause to be taken as restating that one (DLC run
 #: 2026-12-03, seed 17711: 城镇燃气管理条例 第四十五条, two paragraphs with two ranges).
@@ -1197,8 +1200,10 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
                 continue  # parallel items of the superior in the same words (复核期不得超过一个月 / 二个月):
                 # which one the clause restates is not told by the words around
             only = len(qcands) == 1 and sum(1 for x in ua if x.category == q.category) == 1
-            if sim < MIN_CONTEXT and not (only and sim >= MIN_CONTEXT / 2):
-                continue
+            shared_word = bool(cq & _context(b, p.start, p.end))
+            if sim < MIN_CONTEXT and not (only and sim >= MIN_CONTEXT / 2) and \
+                    not (only and q.unit == p.unit and q.category in _RARE_CATEGORIES and shared_word):
+                continue  # (the one age of each text, 年龄在六十五周岁以下 against 年龄不超过60周岁, in other words)
             if not _conflicts(q, p, bound_actor(b, p.start)):
                 continue
             d = _time_direction(b, p, q) if q.category == "time" else Direction.CHANGED
