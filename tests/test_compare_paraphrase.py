@@ -167,6 +167,7 @@ def test_longer_remedy_limit_follows_the_general_laws() -> None:
     """A review or litigation time limit longer than an older administrative regulation's: the general
     laws on remedies set it, not the regulation (DLC hand check 2026-12-03, seed 6765)."""
     from normcheck.checks.consistency.check import _general_remedy_limit
+    from normcheck.types.law import Level
 
     clause = "当事人对示范处罚决定不服的，可以在接到决定书之日起六十日内申请复议。"
     superior = "当事人对示范处罚决定不服的，可以在接到处罚通知之日起十五日内申请复议。"
@@ -174,12 +175,13 @@ def test_longer_remedy_limit_follows_the_general_laws() -> None:
     other = "示范机关应当在接到申请之日起六十日内作出决定。"
     other_sup = "示范机关应当在接到申请之日起十五日内作出决定。"
     (d,) = [d for d in compare(clause, superior, paraphrase=True, near_copy=False) if d.kind == DiffKind.NUMBER]
-    assert _general_remedy_limit(d, clause, superior, "示范管理条例")
-    assert not _general_remedy_limit(d, clause, superior, "中华人民共和国行政复议法")
+    assert _general_remedy_limit(d, clause, superior, "示范管理条例", Level.ADMINISTRATIVE_REGULATION)
+    assert not _general_remedy_limit(d, clause, superior, "中华人民共和国行政复议法", Level.LAW)
+    assert not _general_remedy_limit(d, clause, superior, "中华人民共和国示范安全法", Level.LAW)  # a law's own limit
     (d,) = [d for d in compare(shorter, superior, paraphrase=True, near_copy=False) if d.kind == DiffKind.NUMBER]
-    assert not _general_remedy_limit(d, shorter, superior, "示范管理条例")
+    assert not _general_remedy_limit(d, shorter, superior, "示范管理条例", Level.ADMINISTRATIVE_REGULATION)
     (d,) = [d for d in compare(other, other_sup, paraphrase=True, near_copy=False) if d.kind == DiffKind.NUMBER]
-    assert not _general_remedy_limit(d, other, other_sup, "示范管理条例")
+    assert not _general_remedy_limit(d, other, other_sup, "示范管理条例", Level.ADMINISTRATIVE_REGULATION)
 
 
 @pytest.mark.parametrize(("text", "defers"), [
@@ -215,16 +217,6 @@ def test_an_items_lead_in_keeps_what_the_item_leaves_out() -> None:
     other = Difference(DiffKind.PENALTY_DROPPED, Direction.LIGHTER_PENALTY, None, (0, 6), "", "吊销许可证件", "")
     assert _in_lead(gone, lead) and _in_lead(cond, lead)
     assert not _in_lead(other, lead)
-
-
-@pytest.mark.parametrize(("body", "title", "law", "other"), [
-    ("乘坐家庭用车的未满十周岁儿童应当坐在后排。", "某市道路交通安全条例", "某省高速公路交通安全条例", True),
-    ("在高速公路上，未满十周岁儿童不得坐在副驾驶座位。", "某市道路交通安全条例", "某省高速公路交通安全条例", False),
-    ("乘坐家庭用车的未满十周岁儿童应当坐在后排。", "某市道路交通安全条例", "某省道路交通安全条例", False)])
-def test_a_law_for_one_kind_of_place(body: str, title: str, law: str, other: bool) -> None:
-    from normcheck.checks.consistency.check import other_scope
-
-    assert other_scope(body, title, "未满十二周岁的儿童不得坐在副驾驶座位。", law) is other
 
 
 def test_a_near_copy_fine_is_paired_by_its_conduct() -> None:
