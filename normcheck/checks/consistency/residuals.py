@@ -71,6 +71,12 @@ _RECIPIENTS = _P["recipient_list"]
 _LIST_LINK = _P["list_link"]
 _CONTINUED = _P["step_continuation"]
 _DEFINITION = _P["definition"]
+_UNIVERSAL = _P["universal_subject"]
+_PRECONDITION = _P["precondition"]
+_RESIDENCE = _P["residence_precondition"]
+_CONSENT = _P["consent_precondition"]
+_APPROVAL_WORDS = _P["approval_words"]
+_DEFERS_ELSEWHERE = _P["defers_elsewhere"]
 _APPROVAL = _P["approval_family"]
 _HEDGE = _P["hedged_norm"]
 _GRACE = _P["grace_step"]
@@ -178,8 +184,9 @@ def lost_prohibitions(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> 
             go = _grams(obj)
             if len(go) < 4 or _contained(go, ga) < MIN_ACT:
                 continue  # the clause sentence does not speak of the forbidden act
-            who = _grams(b[_piece_start(b, bs, ub.start):bs])
-            if len(who) >= 3 and _contained(who, ga) < MIN_ACT:
+            subject = b[_piece_start(b, bs, ub.start):bs]
+            who = _grams(subject)
+            if len(who) >= 3 and _contained(who, ga) < MIN_ACT and not _UNIVERSAL.search(subject.strip()):
                 continue  # the ban binds others (患有传染病的人员不得从事…) than the clause's duty does
             if any(_same_act(obj, x) for x in clause_prohibits):
                 continue  # the clause forbids it too
@@ -448,6 +455,43 @@ def dropped_recipients(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) ->
     return out
 
 
+def added_preconditions(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A residence requirement (本市户籍, 居住证) or the consent of residents or neighbours (征得…居民…同意) that the
+    clause puts on a citizen's permission or duty the paired superior sentence sets without it (可以申请查阅 ->
+    具有本市户籍的居民，可以…申请查阅): a burden on citizens."""
+    out: list[Difference] = []
+    whole = _grams(article)
+    # pairs, and superior sentences the clause sentence restates with more in it (…的，必须有…证明 -> …的，应当
+    # 取得…证明，公告…，并征得…同意): the superior sentence's words held by the clause sentence
+    contained = [(ua, ub, 1.0) for ua in units(a) for ub in units(b)
+                 if _contained(_grams(ub.text), _grams(ua.text)) >= MIN_CONTAINED]
+    for ua, ub, sim in [*pairs, *contained]:
+        if sim < MIN_PAIR or _PRECONDITION.search(ub.text) or _CONSENT.search(ub.text) or _penalty_sentence(ub.text) \
+                or _DEFERS_ELSEWHERE.search(ub.text):
+            continue  # (the superior's own condition, or a procedure it leaves to other law)
+        kinds_b = {x[3] for x in _modals(b, ub.start, ub.end)} & {"permit", "oblige"}
+        if not kinds_b:
+            continue
+        # residence requirements and the consent of residents or neighbours only: an approval added by an
+        # organ (经…批准) is too often its own procedure or the one other law requires (DLC runs of 2026-12-03)
+        found = [*_RESIDENCE.finditer(a, ua.start, ua.end), *_CONSENT.finditer(a, ua.start, ua.end)]
+        for m in found:
+            start, seg = m.start(), m.group(0)
+            if _CONSENT.match(seg) and (_APPROVAL_WORDS.search(article) or _CONSENT.search(article)):
+                continue  # the superior article requires an approval or consent too, in other words
+            mine = [x for x in _modals(a, ua.start, ua.end) if x[3] in kinds_b]
+            if not mine or actor(a, mine[0][0]) == "admin":
+                continue  # not a citizen's permission or duty
+            if _CONSENT.match(seg) and _CONSENT.search(article):
+                continue
+            if _contained(_grams(seg), whole) >= MIN_ACT:
+                continue  # the superior article states it (in another sentence or paragraph)
+            out.append(Difference(DiffKind.CONDITION_ADDED, Direction.STRICTER_ON_CITIZENS, (start, m.end()), None,
+                                  seg, "", f"增加了上位法没有的条件：{seg}", severity=Severity.MEDIUM))
+            return out
+    return out
+
+
 def _in_title(item: str, title: str) -> bool:
     """The document is about this subject (机动车维修经营者 in 机动车维修业管理条例)."""
     g = _grams(item)
@@ -705,6 +749,8 @@ def residual_differences(a: str, b: str, article: str, *, found: frozenset[DiffK
         out += dropped or dropped_grace(a, b, pairs) or changed_steps(a, b, steps) or dropped_steps(a, b, pairs)
     if DiffKind.LIST not in found:
         out += dropped_recipients(a, b, pairs)
+    if DiffKind.CONDITION_ADDED not in found:
+        out += added_preconditions(a, b, article, pairs)
     if DiffKind.SUBJECT not in found:
         out += subjects(a, b, article, pairs, title)
     out += blanket_bans(a, b)
