@@ -72,6 +72,7 @@ _LIST_LINK = _P["list_link"]
 _CONTINUED = _P["step_continuation"]
 _DEFINITION = _P["definition"]
 _UNIVERSAL = _P["universal_subject"]
+_SELF_GOVERNING = _P["self_governing_body"]
 _PRECONDITION = _P["precondition"]
 _RESIDENCE = _P["residence_precondition"]
 _CONSENT = _P["consent_precondition"]
@@ -498,15 +499,17 @@ def _in_title(item: str, title: str) -> bool:
     return bool(title) and (item in title or _contained(g, _grams(title)) >= 0.5)
 
 
-def _subject(text: str, start: int, lo: int) -> list[str]:
-    """The items of the subject written just before a modal verb at ``start`` (驾驶人、乘坐人员应当…)."""
+def _subject(text: str, start: int, lo: int, either: bool = False) -> list[str]:
+    """The items of the subject written just before a modal verb at ``start`` (驾驶人、乘坐人员应当…);
+    ``either``: the items of an either-list (业主大会或者业主委员会可以…) instead of an empty list."""
     piece = _SUBJECT_TAIL.sub("", text[_piece_start(text, start, lo):start])
-    if not piece or "的" in piece or any(w in piece for w in _ADMIN_WORDS) or _NATIONAL.search(piece) \
-            or _LOCAL.search(piece):
+    public = _SELF_GOVERNING.sub("", piece)  # (业主委员会 is no organ)
+    if not piece or "的" in piece or any(w in public for w in _ADMIN_WORDS) or _NATIONAL.search(public) \
+            or _LOCAL.search(public):
         return []  # a condition (…的), or public bodies (compared by other_body, not as who is bound)
-    if "或" in piece:
+    if ("或" in piece) != either:
         return []  # either of them (建设单位或者施工单位应当…): naming one is a refinement, not a narrowing
-    items = [t for t in re.split(r"、|以及|和|及|与", piece) if t]
+    items = [t for t in re.split(r"、|以及|和|及|与|或者|或", piece) if t]
     if not items or any(len(t) > MAX_SUBJECT or len(t) < 2 or not _SUBJECT_ITEM.search(t) for t in items):
         return []
     return items
@@ -553,7 +556,34 @@ def subjects(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]
                     out.append(Difference(DiffKind.SUBJECT, d, span, (bs, be), "、".join(items_a), "、".join(items_b),
                                           f"适用主体宽于上位法：增加了{'、'.join(added)}", severity=Severity.LOW))
                 break
+    out.extend(_wider_either(a, b, article, pairs))
     out.extend(_deciding_bodies(a, b, article, pairs))
+    return out
+
+
+def _wider_either(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A permission the superior gives to either of some (业主大会或者业主委员会可以申请…) that the clause
+    gives to another as well (…、业主委员会或者物业服务企业可以申请…): a low note (naming fewer is a refinement)."""
+    out: list[Difference] = []
+    for ua, ub, sim in pairs:
+        if sim < MIN_PAIR:
+            continue
+        for bs, be, _bw, bc in _modals(b, ub.start, ub.end):
+            items_b = _subject(b, bs, ub.start, either=True)
+            if bc != "permit" or not items_b:
+                continue
+            for s, _e, _w, c in _modals(a, ua.start, ua.end):
+                items_a = _subject(a, s, ua.start, either=True)
+                if c != bc or not items_a:
+                    continue
+                added = [t for t in items_a if t not in b and t not in article
+                         and not any(t in x or x in t for x in items_b)]
+                if added and all(any(t in x or x in t for x in items_a) for t in items_b):
+                    span = (_piece_start(a, s, ua.start), s)
+                    out.append(Difference(DiffKind.SUBJECT, Direction.LOOSER_ON_CITIZENS, span,
+                                          (bs, be), "、".join(items_a), "、".join(items_b),
+                                          f"适用主体宽于上位法：增加了{'、'.join(added)}", severity=Severity.LOW))
+                    return out
     return out
 
 
