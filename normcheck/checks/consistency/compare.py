@@ -811,6 +811,8 @@ def _piece_modalities(a: str, b: str, article: str) -> list[Difference]:
     modal whose act reads most alike, in corresponding sentences, of another kind of norm."""
     mb = [(m.start(), m.end(), m.group(0), _act(b, m.end())) for m in _MODAL_RE.finditer(b)
           if _norm_modal(b, m.start())]
+    if not mb:
+        return []
     mart = [(m.group(0), _act(article, m.end())) for m in _MODAL_RE.finditer(article)]
     for m in _MODAL_RE.finditer(a):
         s, e, w = m.start(), m.end(), m.group(0)
@@ -819,10 +821,7 @@ def _piece_modalities(a: str, b: str, article: str) -> list[Difference]:
         act = _act(a, e)
         if len(act) < 4 or _BOUND_VERB_RE.match(a, e):
             continue
-        scored = [(_dice(act, x[3]), x) for x in mb]
-        if not scored:
-            return []
-        score, (bs, be, bw, _) = max(scored, key=lambda t: t[0])
+        score, (bs, be, bw, act_b) = max(((_dice(act, x[3]), x) for x in mb), key=lambda t: t[0])
         cls_a, cls_b = _MODAL_CLASS[w], _MODAL_CLASS[bw]
         if score < MIN_MODAL_PIECE or cls_a == cls_b or _BOUND_VERB_RE.match(b, be):
             continue
@@ -830,7 +829,6 @@ def _piece_modalities(a: str, b: str, article: str) -> list[Difference]:
             continue  # the same act in sentences about other things
         if {cls_a, cls_b} == {"oblige", "prohibit"} and not _after_agrees(a, e, b, be):
             continue
-        act_b = next(x[3] for x in mb if x[0] == bs)
         before = _bigrams(a[max(a.rfind(c, 0, s) for c in "。；;\n") + 1:s])
         if len(act_b & before) >= MIN_MODAL_PIECE * len(act_b):
             continue  # the superior's act is the clause's condition (委托…的，应当签订协议 against 可以委托…)
@@ -939,11 +937,9 @@ def _items_left_out(a: str, b: str) -> list[Difference]:
     marks = list(_ITEM_RE.finditer(b))
     if len(marks) < MIN_INLINE_ITEMS:
         return []
-    lead = b[:marks[0].start()]
-    gl = _bigrams(lead)
-    if not gl or len(gl & _bigrams(a)) / len(gl) < MIN_INLINE_LEAD:
+    gl, ga = _bigrams(b[:marks[0].start()]), _bigrams(a)
+    if not gl or len(gl & ga) / len(gl) < MIN_INLINE_LEAD:
         return []
-    ga = _bigrams(a)
     items: list[tuple[int, int, str, bool]] = []
     for k, m in enumerate(marks):
         end = marks[k + 1].start() if k + 1 < len(marks) else len(b)
@@ -1339,8 +1335,7 @@ def _spurious(a: str, b: str, d: Difference) -> bool:
         if (cb, ca) == ("permit", "oblige") and means and a.startswith(means.group(0), at):
             return True  # 可以通过多种方式听取… against 应当通过调研、视察…听取…: how, not whether
         ea, eb = d.clause_span[1], d.superior_span[1]
-        lead = a[max(a.rfind(c, 0, s) for c in _SENT_BREAK) + 1:s]
-        if (cb, ca) == ("permit", "oblige") and _WISH.search(lead) \
+        if (cb, ca) == ("permit", "oblige") and _WISH.search(a, max(a.rfind(c, 0, s) for c in _SENT_BREAK) + 1, s) \
                 and _APPLICATION.search(a, ea, segment_end(a, ea)) and _APPLICATION.search(b, eb, segment_end(b, eb)):
             return True  # 可以…申请 against 需要…的，应当…提出申请: how to obtain it, not a new duty
         if {ca, cb} == {"oblige", "prohibit"}:

@@ -410,7 +410,7 @@ def dropped_steps(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
         if _DEFINITION.search(ua.text):
             continue  # a definition restates no procedure
         for m in _STEP.finditer(b, ub.start, ub.end):
-            if b[max(ub.start, m.start() - 1):m.start()] == "未" and b[:segment_end(b, m.end())].endswith("的"):
+            if b[max(ub.start, m.start() - 1):m.start()] == "未" and b[segment_end(b, m.end()) - 1] == "的":
                 continue  # 未经批准…的: the conduct a rule punishes, not a step it sets (未经…同意，不得… is one)
             if sim < MIN_PAIR and not (_CONTINUED.match(b[_piece_start(b, m.start(), ub.start):]) and
                                        similarity(ua.text, _without_piece(b, ub, m.start(), m.end())) >= MIN_PAIR):
@@ -460,6 +460,8 @@ def added_preconditions(a: str, b: str, article: str, pairs: list[tuple[Unit, Un
     """A residence requirement (本市户籍, 居住证) or the consent of residents or neighbours (征得…居民…同意) that the
     clause puts on a citizen's permission or duty the paired superior sentence sets without it (可以申请查阅 ->
     具有本市户籍的居民，可以…申请查阅): a burden on citizens."""
+    if not (_RESIDENCE.search(a) or _CONSENT.search(a)):
+        return []
     out: list[Difference] = []
     whole = _grams(article)
     # pairs, and superior sentences the clause sentence restates with more in it (…的，必须有…证明 -> …的，应当
@@ -475,16 +477,14 @@ def added_preconditions(a: str, b: str, article: str, pairs: list[tuple[Unit, Un
             continue
         # residence requirements and the consent of residents or neighbours only: an approval added by an
         # organ (经…批准) is too often its own procedure or the one other law requires (DLC runs of 2026-12-03)
+        mine = [x for x in _modals(a, ua.start, ua.end) if x[3] in kinds_b]
+        if not mine or actor(a, mine[0][0]) == "admin":
+            continue  # not a citizen's permission or duty
         found = [*_RESIDENCE.finditer(a, ua.start, ua.end), *_CONSENT.finditer(a, ua.start, ua.end)]
         for m in found:
             start, seg = m.start(), m.group(0)
             if _CONSENT.match(seg) and (_APPROVAL_WORDS.search(article) or _CONSENT.search(article)):
                 continue  # the superior article requires an approval or consent too, in other words
-            mine = [x for x in _modals(a, ua.start, ua.end) if x[3] in kinds_b]
-            if not mine or actor(a, mine[0][0]) == "admin":
-                continue  # not a citizen's permission or duty
-            if _CONSENT.match(seg) and _CONSENT.search(article):
-                continue
             if _contained(_grams(seg), whole) >= MIN_ACT:
                 continue  # the superior article states it (in another sentence or paragraph)
             out.append(Difference(DiffKind.CONDITION_ADDED, Direction.STRICTER_ON_CITIZENS, (start, m.end()), None,
@@ -536,8 +536,7 @@ def subjects(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]
                 if not items_a:
                     continue
                 missing = [t for t in items_b if t not in a and not any(t in x or x in t for x in items_a)]
-                added = [t for t in items_a if t not in b and t not in article
-                         and not any(t in x or x in t for x in items_b)]
+                added = _added_subjects(items_a, items_b, b, article)
                 span = (_piece_start(a, s, ua.start), s)
                 subset = all(any(t in x or x in t for x in items_b) for t in items_a)
                 superset = all(any(t in x or x in t for x in items_a) for t in items_b)
@@ -553,12 +552,23 @@ def subjects(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]
                 elif added and not missing and superset:
                     # local texts name more of those bound (elaboration): a note for the reviewer
                     d = Direction.LOOSER_ON_CITIZENS if bc == "permit" else Direction.STRICTER_ON_CITIZENS
-                    out.append(Difference(DiffKind.SUBJECT, d, span, (bs, be), "、".join(items_a), "、".join(items_b),
-                                          f"适用主体宽于上位法：增加了{'、'.join(added)}", severity=Severity.LOW))
+                    out.append(_widened(d, span, (bs, be), items_a, items_b, added))
                 break
     out.extend(_wider_either(a, b, article, pairs))
     out.extend(_deciding_bodies(a, b, article, pairs))
     return out
+
+
+def _added_subjects(items_a: list[str], items_b: list[str], b: str, article: str) -> list[str]:
+    """The clause's subjects that neither the superior sentence nor its article names."""
+    return [t for t in items_a if t not in b and t not in article and not any(t in x or x in t for x in items_b)]
+
+
+def _widened(d: Direction, span: tuple[int, int], span_b: tuple[int, int], items_a: list[str], items_b: list[str],
+             added: list[str]) -> Difference:
+    """The low note that the clause binds or entitles more subjects than the superior."""
+    return Difference(DiffKind.SUBJECT, d, span, span_b, "、".join(items_a), "、".join(items_b),
+                      f"适用主体宽于上位法：增加了{'、'.join(added)}", severity=Severity.LOW)
 
 
 def _wider_either(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
@@ -576,13 +586,10 @@ def _wider_either(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, fl
                 items_a = _subject(a, s, ua.start, either=True)
                 if c != bc or not items_a:
                     continue
-                added = [t for t in items_a if t not in b and t not in article
-                         and not any(t in x or x in t for x in items_b)]
+                added = _added_subjects(items_a, items_b, b, article)
                 if added and all(any(t in x or x in t for x in items_a) for t in items_b):
                     span = (_piece_start(a, s, ua.start), s)
-                    out.append(Difference(DiffKind.SUBJECT, Direction.LOOSER_ON_CITIZENS, span,
-                                          (bs, be), "、".join(items_a), "、".join(items_b),
-                                          f"适用主体宽于上位法：增加了{'、'.join(added)}", severity=Severity.LOW))
+                    out.append(_widened(Direction.LOOSER_ON_CITIZENS, span, (bs, be), items_a, items_b, added))
                     return out
     return out
 
