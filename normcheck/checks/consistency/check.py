@@ -280,6 +280,7 @@ _PARAPHRASE_KINDS = frozenset({"number", "fine_range", "modality", "list"})
 _PURPOSE = comparison().patterns["purpose_clause"]
 _BY_REFERENCE = comparison().patterns["by_reference"]
 _BY_NUMBER = comparison().patterns["by_number_lead"]
+_ALTERNATIVE = comparison().patterns["dropped_alternative"]  # one alternative of an either-or left out
 _DEFERS = comparison().patterns["defers_to_national"]
 #: Share of a dropped condition's bigrams an item's lead-in must hold for the item to keep it.
 MIN_LEAD_SHARE = 0.6
@@ -560,7 +561,8 @@ def consistency_findings(doc: Document, corpus: Any, *, kind: Level | None, regi
             # a penalty for other conduct (修缮民居 against 损坏历史建筑): its amounts and types say nothing
             # (unless the clause itself punishes under that article: 依照…第九十条的规定处罚)
             diffs = [d for d in diffs if d.kind not in _PENALTY_KINDS]
-        diffs = [d for d in diffs if not (d.kind == DiffKind.CONDITION_DROPPED and _DEFERS.search(d.clause_value))
+        diffs = [d for d in diffs if not (d.kind == DiffKind.CONDITION_DROPPED
+                                          and (_DEFERS.search(d.clause_value) or _ALTERNATIVE.match(d.superior_value)))
                  and not _general_remedy_limit(d, body, al.superior_text, al.law.name, al.law.level)
                  and not (lead and _in_lead(d, lead))]
         if diffs:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from enum import Enum
+from itertools import pairwise
 
 from normcheck.checks.consistency.sentences import Unit, items_text, pair_units, wording
 from normcheck.checks.consistency.sentences import conduct as clause_conduct
@@ -145,6 +146,7 @@ def _parse_num(s: str) -> float | None:
         return None
 
 
+_DROPPED_ALTERNATIVE = comparison().patterns["dropped_alternative"]
 _FAR_GE = comparison().patterns["far_bound_ge"]  # data/comparison.json
 _FAR_LE = comparison().patterns["far_bound_le"]
 _RANGE_TOP_RE = re.compile(rf"[\d{_CN_NUM}]+(?:{_UNIT})?(?:至|到|-|～|~)$")
@@ -520,7 +522,7 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
         if k is None:
             continue
         p = qb_free[k]
-        if p.category != q.category or not _context_agrees(a, (q.start, q.end), b, (p.start, p.end)):
+        if _counted(p) != _counted(q) or not _context_agrees(a, (q.start, q.end), b, (p.start, p.end)):
             continue
         if abs(p.base - q.base) > 1e-9:
             if not _conflicts(q, p, bound_actor(b, p.start)):
@@ -616,6 +618,18 @@ _WHAT = {"time": "期限", "age": "年龄", "money": "数额", "times": "倍数"
          "length": "距离或速度"}
 
 
+#: Count units that count the same things (persons): other count units (户 households, 家 firms, 次 times)
+#: count other things and are never compared with them (五户 per representative against 三十五人).
+_PERSONS = frozenset({"人", "名"})
+
+
+def _counted(q: Quantity) -> tuple[str, str]:
+    """What a quantity measures: its category, and for a count the things counted."""
+    if q.category != "count":
+        return q.category, ""
+    return q.category, "人" if q.unit in _PERSONS else q.unit
+
+
 def _conflicts(q: Quantity, p: Quantity, who: str = "unknown") -> bool:
     """Whether clause quantity ``q`` contradicts superior ``p`` given their bounds: a cap above the
     superior's floor (or a floor below its cap) is a different, compatible rule; so is a value that
@@ -703,9 +717,10 @@ def _unit_numbers(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: li
         # superior sentence does not match (保存期限 in another superior sentence than the one paired,
         # a sentence merging two of the superior's) is left to the looser pairing by context
         covered_q.update(q.start for q in qa if ua.holds(q.start, q.end) and q.start in fine_qa)
-        for cat in dict.fromkeys(q.category for q in za):
-            ca = [q for q in za if q.category == cat]
-            cb = [p for p in zb if p.category == cat]
+        for what in dict.fromkeys(_counted(q) for q in za):
+            cat = what[0]
+            ca = [q for q in za if _counted(q) == what]
+            cb = [p for p in zb if _counted(p) == what]
             if len(ca) != len(cb) or sorted(q.base for q in ca) == sorted(p.base for p in cb):
                 # as many on both sides: they correspond in order (发明 5% / 外观 2% against 2% / 0.2%),
                 # unless the same values are only reordered; otherwise equal values cancel out first
@@ -1170,7 +1185,7 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
         fine_b_q = {p.start for p in qb if _in_fine(b, p)}
         for q in ua:
             q_fine = _in_fine(a, q)
-            qcands = [p for p in qb if p.category == q.category and p.start not in taken
+            qcands = [p for p in qb if _counted(p) == _counted(q) and p.start not in taken
                       and q_fine == (p.start in fine_b_q)
                       and not (q.start in fine_a and p.start in fine_b)  # two fines: compared above
                       and not any(_same_value(x, p) for x in qa)]
@@ -1195,7 +1210,7 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
                                            for x in article_q):
                 continue  # parallel items of the superior in the same words (复核期不得超过一个月 / 二个月):
                 # which one the clause restates is not told by the words around
-            only = len(qcands) == 1 and sum(1 for x in ua if x.category == q.category) == 1
+            only = len(qcands) == 1 and sum(1 for x in ua if _counted(x) == _counted(q)) == 1
             shared_word = bool(cq & _context(b, p.start, p.end))
             if sim < MIN_CONTEXT and not (only and sim >= MIN_CONTEXT / 2) and \
                     not (only and q.unit == p.unit and q.category in _RARE_CATEGORIES and shared_word):
@@ -1343,6 +1358,10 @@ def _spurious(a: str, b: str, d: Difference) -> bool:
             ib = _scope_side(b, d.superior_span[1])
             if ia and ib and ia != ib:
                 return True  # 应当在…范围内作出许可 against 不得在…范围以外作出许可: one rule
+    if d.kind == DiffKind.NUMBER and _other_consequence(a, d.clause_span[1], b, d.superior_span[1]):
+        return True  # 三百人以上的…应当设置安全总监 against 一百人以下的，应当配备…: a threshold of another duty
+    if d.kind == DiffKind.NUMBER and _within_bracket(a, s, b):
+        return True  # 满一年不足两年 inside the superior's 满1年不足5年: a finer scale, not another bound
     if d.kind == DiffKind.NUMBER:
         sa, sb = _sentence(a, s), _sentence(b, bs)
         if _RESPECTIVELY.search(sa) or _RESPECTIVELY.search(sb):
@@ -1352,6 +1371,48 @@ def _spurious(a: str, b: str, d: Difference) -> bool:
             if na != nb:
                 return True
     return False
+
+
+#: Share of the bigrams of what a clause threshold leads to (…的，应当设置安全总监) that the superior's must
+#: have for the two thresholds to be one rule's (below it: another duty that happens to count the same).
+MIN_CONSEQUENCE = 0.2
+
+
+def _consequence(text: str, e: int, rest: bool = False) -> str:
+    """What a threshold at ``e`` leads to: the words of its sentence from the first modal verb after it
+    (从业人员三百人以上的其他单位，【应当依法设置安全总监】); empty when none follows or one comes before it (the
+    quantity lies in the duty itself: 应当在二十日内作出决定), or with ``rest`` the rest of the sentence
+    (不得安排未满十二周岁的未成年人【乘坐在副驾驶位】)."""
+    end = min([i for i in (text.find(c, e) for c in "。；;\n") if i >= 0] or [len(text)])
+    if not rest and _MODAL_RE.search(text, max(text.rfind(c, 0, e) for c in "。；;\n") + 1, e):
+        return ""  # the quantity lies in the duty (可以在…六十日内申请复议), not in a threshold before it
+    m = _MODAL_RE.search(text, e, end)
+    return wording(text[m.end() if m else e:end]) if m or rest else ""
+
+
+def _other_consequence(a: str, ea: int, b: str, eb: int) -> bool:
+    """A clause threshold and a superior one paired though they lead to other duties."""
+    ca, cb = _bigrams(_consequence(a, ea)), _bigrams(_consequence(b, eb, rest=True))
+    return len(ca) >= 3 and bool(cb) and len(ca & cb) / len(ca) < MIN_CONSEQUENCE
+
+
+def _brackets(qs: list[Quantity]) -> list[tuple[Quantity, Quantity]]:
+    """(floor, cap) pairs of one category written one after the other (满1年不足5年, 十年以上二十年以下)."""
+    return [(x, y) for x, y in pairwise(qs) if x.category == y.category
+            and x.bound in ("ge", "gt") and y.bound in ("lt", "le") and x.base < y.base]
+
+
+def _within_bracket(a: str, s: int, b: str) -> bool:
+    """The clause quantity at ``s`` bounds a bracket lying inside one of the superior's brackets of the
+    same category: a finer scale (满一年不足两年 / 满两年不足三年 inside 满1年不足5年)."""
+    lo = max(a.rfind(c, 0, s) for c in _SENT_BREAK) + 1
+    mine = [(x, y) for x, y in _brackets(quantities(a[lo:segment_end(a, s)])) if x.start + lo <= s <= y.start + lo]
+    if not mine:
+        return False
+    x, y = mine[0]
+    return any(p.category == x.category and p.base <= x.base and y.base <= q.base for p, q in _brackets(quantities(b)))
+
+
 _CITIZEN_FACING_RE = comparison().patterns["citizen_facing"]
 _MANNER_PROCEDURE = comparison().patterns["manner_procedure"]  # data/comparison.json
 _MANNER_MEANS = comparison().patterns["manner_means"]
@@ -1432,6 +1493,8 @@ def _exceptions_and_conditions(al: _Aligner) -> list[Difference]:
             continue
         if re.search(r"[。；;\n]", seg) or len(seg) > 30 or seg.count("，") > 1 or not _interior(al, j1, j2):
             continue  # a partial restatement leaves whole sentences out: not a dropped condition
+        if _DROPPED_ALTERNATIVE.match(seg):
+            continue  # one alternative of an either-or left out (未经A【或者未经B】的): not a condition dropped
         if _TRANSITIONAL.search(_sentence(b, j1)):
             continue  # the superior's transitional rule (在编制…前，…继续执行): not a condition of this rule
         out.append(Difference(DiffKind.CONDITION_DROPPED, Direction.LOOSER_ON_CITIZENS, (i1, i2), (j1, j2),
