@@ -1,11 +1,12 @@
-"""Check a held-out set of eval/paraphrase (cases_fresh.jsonl, cases_fresh2.jsonl) with verify.py's checks.
+"""Check a held-out set of eval/paraphrase (cases_fresh.jsonl, cases_fresh2.jsonl, cases_fresh3.jsonl).
 
     python eval/paraphrase/verify_fresh.py [--file PATH] [--corpus /work/shared/corpora/lawrefbook] [--quiet]
 
 Runs ``verify.main`` on the file (default cases_fresh.jsonl), accepting the one extra field ``set``, which
-must carry the set's name ("fresh" for cases_fresh.jsonl, "fresh2" for cases_fresh2.jsonl), and also fails
-when a case cites a law or reuses an id of an earlier set: cases.jsonl for the fresh set; cases.jsonl and
-cases_fresh.jsonl for fresh2. verify.py itself is unchanged: ``python eval/paraphrase/verify.py`` still
+must carry the set's name ("fresh" for cases_fresh.jsonl, "fresh2" for cases_fresh2.jsonl, "fresh3" for
+cases_fresh3.jsonl), and also fails when a case cites a law or reuses an id of an earlier set: cases.jsonl for
+the fresh set; cases.jsonl and cases_fresh.jsonl for fresh2; cases.jsonl, cases_fresh.jsonl and
+cases_fresh2.jsonl for fresh3. verify.py itself is unchanged: ``python eval/paraphrase/verify.py`` still
 checks cases.jsonl.
 """
 
@@ -23,6 +24,7 @@ FRESH = HERE / "cases_fresh.jsonl"
 HELD_OUT = {
     "cases_fresh.jsonl": ("fresh", ("cases.jsonl",)),
     "cases_fresh2.jsonl": ("fresh2", ("cases.jsonl", "cases_fresh.jsonl")),
+    "cases_fresh3.jsonl": ("fresh3", ("cases.jsonl", "cases_fresh.jsonl", "cases_fresh2.jsonl")),
 }
 
 
