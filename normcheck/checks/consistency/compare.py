@@ -146,7 +146,7 @@ def _parse_num(s: str) -> float | None:
         return None
 
 
-_DROPPED_ALTERNATIVE = comparison().patterns["dropped_alternative"]
+_DROPPED_ALTERNATIVE = comparison().patterns["dropped_alternative"]  # data/comparison.json
 _FAR_GE = comparison().patterns["far_bound_ge"]  # data/comparison.json
 _FAR_LE = comparison().patterns["far_bound_le"]
 _RANGE_TOP_RE = re.compile(rf"[\d{_CN_NUM}]+(?:{_UNIT})?(?:至|到|-|～|~)$")
@@ -1358,11 +1358,11 @@ def _spurious(a: str, b: str, d: Difference) -> bool:
             ib = _scope_side(b, d.superior_span[1])
             if ia and ib and ia != ib:
                 return True  # 应当在…范围内作出许可 against 不得在…范围以外作出许可: one rule
-    if d.kind == DiffKind.NUMBER and _other_consequence(a, d.clause_span[1], b, d.superior_span[1]):
-        return True  # 三百人以上的…应当设置安全总监 against 一百人以下的，应当配备…: a threshold of another duty
-    if d.kind == DiffKind.NUMBER and _within_bracket(a, s, b):
-        return True  # 满一年不足两年 inside the superior's 满1年不足5年: a finer scale, not another bound
     if d.kind == DiffKind.NUMBER:
+        if _other_consequence(a, d.clause_span[1], b, d.superior_span[1]):
+            return True  # 三百人以上的…应当设置安全总监 against 一百人以下的，应当配备…: a threshold of another duty
+        if _within_bracket(a, s, b):
+            return True  # 满一年不足两年 inside the superior's 满1年不足5年: a finer scale, not another bound
         sa, sb = _sentence(a, s), _sentence(b, bs)
         if _RESPECTIVELY.search(sa) or _RESPECTIVELY.search(sb):
             cat = next((q.category for q in quantities(a) if q.start == s), None)
