@@ -20,6 +20,14 @@ FOUND = [
      "本市从事集中供餐工作的人员，每两年应当参加一次岗位培训，培训合格后方可上岗。",
      "从事集中供餐工作的人员应当每年参加岗位培训，培训合格后方可上岗。",
      DiffKind.NUMBER, "每两年"),
+    ("half a year against a quarter, the act named before the interval",
+     "本市县级以上示范主管部门应当定期向社会发布示范水质状况信息，发布频次每半年不少于一次。",
+     "县级以上示范主管部门应当至少每季度向社会公开一次示范水质状况信息。",
+     DiffKind.NUMBER, "每半年"),
+    ("a cap written as 最长",
+     "领取示范证后应当在两个月内开工；不能按期开工的，可以申请延期，延期最多两次，每次最长四个月。",
+     "应当自领取示范证之日起两个月内开工。不能按期开工的，可以申请延期；延期以两次为限，每次不超过两个月。",
+     DiffKind.NUMBER, "四个月"),
     ("a period in another sentence of the superior than the one paired",
      "经营企业对示范设备的检修记录及相关凭证，应当保存至设备报废后至少一年。",
      "经营企业应当建立示范设备检修记录制度，如实记录设备名称、检修日期和检修人员，并保存相关凭证。"
@@ -65,6 +73,9 @@ FOUND = [
 
 # (case, clause, superior): nothing a reviewer would raise
 NOTHING = [
+    ("twice a year is every half year",
+     "示范单位应当每年组织两次示范设备安全检查。",
+     "示范单位应当每半年组织一次示范设备安全检查。"),
     ("a permission about the means restated as 应当通过",
      "委员在闭会期间应当通过走访、座谈、网络平台等方式听取、反映群众的意见。",
      "委员在闭会期间可以通过多种方式听取、反映群众的意见。"),

@@ -88,15 +88,17 @@ def test_paraphrase_builder_reads_both_sets(tmp_path: Path) -> None:
     mod = load_builder(REPO / "eval", "paraphrase")
     assert mod is not None
     files = mod.build(SHARED, tmp_path)
-    dev, test, fresh, fresh2 = (load_dataset(files[s]) for s in ("dev", "test", "fresh", "fresh2"))
+    dev, test = load_dataset(files["dev"]), load_dataset(files["test"])
     main_n = len(mod.load_cases(mod.CASES))
-    fresh_n, fresh2_n = len(mod.load_cases(mod.FRESH)), len(mod.load_cases(mod.FRESH2))
-    assert len(dev) + len(test) == main_n + fresh_n + fresh2_n
-    assert len(fresh) == fresh_n and all(r.meta["set"] == "fresh" for r in fresh)
-    assert len(fresh2) == fresh2_n and all(r.meta["set"] == "fresh2" for r in fresh2)
+    held = {name: len(mod.load_cases(path)) for name, path in mod.HELD_OUT.items()}
+    assert set(held) == {"fresh", "fresh2", "fresh3"} and all(held.values())
+    assert len(dev) + len(test) == main_n + sum(held.values())
+    for name, n in held.items():  # each held-out set also alone
+        recs = load_dataset(files[name])
+        assert len(recs) == n and all(r.meta["set"] == name for r in recs)
     for split, recs in (("dev", dev), ("test", test)):  # split by law, whatever the set
         assert all(r.meta["split"] == split for r in recs)
-        assert {r.meta["set"] for r in recs} == {"main", "fresh", "fresh2"}
+        assert {r.meta["set"] for r in recs} == {"main", "fresh", "fresh2", "fresh3"}
     laws = {s: {r.meta["law"] for r in rs} for s, rs in (("dev", dev), ("test", test))}
     assert not laws["dev"] & laws["test"]
     bad = dict(mod.load_cases(mod.FRESH)[0], set="other")

@@ -34,8 +34,9 @@ MAX_DOCS = 400  # run the whole test split under `--suite all` (documents are th
 CASES = Path(__file__).with_name("cases.jsonl")
 FRESH = Path(__file__).with_name("cases_fresh.jsonl")  # the held-out set written blind (FRESH.md)
 FRESH2 = Path(__file__).with_name("cases_fresh2.jsonl")  # the third set, written blind (FRESH2.md)
-SETS = ("main", "fresh", "fresh2")  # optional field "set": absent means "main"
-HELD_OUT = {"fresh": FRESH, "fresh2": FRESH2}  # the sets also written alone to {set}.jsonl
+FRESH3 = Path(__file__).with_name("cases_fresh3.jsonl")  # the fourth set, written blind (FRESH3.md)
+SETS = ("main", "fresh", "fresh2", "fresh3")  # optional field "set": absent means "main"
+HELD_OUT = {"fresh": FRESH, "fresh2": FRESH2, "fresh3": FRESH3}  # the sets also written alone to {set}.jsonl
 CLAUSE = "第二条"
 LABELS = ("faithful", "changed", "control")
 CHANGES = ("number_floor", "number_cap", "duration", "multiple", "unit", "modality", "dropped_condition",
@@ -343,7 +344,8 @@ def document(case: dict[str, Any], superior_title: str) -> tuple[str, str]:
 
 
 def all_cases() -> list[dict[str, Any]]:
-    """cases.jsonl, then the held-out sets cases_fresh.jsonl and cases_fresh2.jsonl (each skipped when absent)."""
+    """cases.jsonl, then the held-out sets cases_fresh.jsonl, cases_fresh2.jsonl and cases_fresh3.jsonl (each skipped
+    when absent)."""
     return load_cases(CASES) + [c for p in HELD_OUT.values() if p.is_file() for c in load_cases(p)]
 
 
@@ -380,7 +382,8 @@ def build_records(corpus_root: Path, cases: list[dict[str, Any]] | None = None) 
 
 def build(corpus_root: Path, out_dir: Path) -> dict[str, Path]:
     """Read cases.jsonl, the held-out sets and the corpus, write {out_dir}/dev.jsonl and {out_dir}/test.jsonl
-    (all sets, split by law; ``meta.set`` tells them apart) and {out_dir}/fresh.jsonl and fresh2.jsonl
+    (all sets, split by law; ``meta.set`` tells them apart) and {out_dir}/fresh.jsonl, fresh2.jsonl and
+    fresh3.jsonl
     (each held-out set alone, both law splits: the figure for a set nobody tuned on).
 
     ``write_splits`` is not used: it splits by a hash of each record id, and this suite splits by law.

@@ -1079,39 +1079,63 @@ _FREQUENCY_UNIT_DAYS = {"年": 360, "季度": 90, "季": 90, "月": 30, "周": 7
 #: Overlap (Jaccard of the bigrams of the words after the interval) from which two intervals govern
 #: the same act (每年【进行健康检查】).
 MIN_FREQUENCY_ACT = 0.3
+#: ... or the Jaccard of the bigrams of their whole sentences (numbers left out) from which they do.
+MIN_FREQUENCY_SENTENCE = 0.4
 
 
-def _intervals(text: str) -> list[tuple[int, int, int, set[str]]]:
-    """(start, end, days, bigrams of the act) of each 每N年/每年/每季度 in ``text``."""
+_TIMES_RE = re.compile(r"([一二两三四五六七八九十\d]+)次")
+
+
+def _intervals(text: str) -> list[tuple[int, int, float, set[str], set[str], str]]:
+    """(start, end, times per day, bigrams of the act, bigrams of the sentence without its numbers, the
+    count as written) of each 每N年/每年/每半年/每季度 in ``text``; the count is the 一次/两次 after it (一次 when
+    none)."""
     out = []
     for m in _FREQUENCY_RE.finditer(text):
         n = m.group(1)
         try:
-            k = cn_to_int(n) if n and not n.isdigit() else int(n or 1)
+            k = 0.5 if n == "半" else cn_to_int(n) if n and not n.isdigit() else int(n or 1)
         except ValueError:
             continue
         act = text[m.end():m.end() + 14]
-        out.append((m.start(), m.end(), k * _FREQUENCY_UNIT_DAYS[m.group(2)], _bigrams(re.split(r"[，。；]", act)[0])))
+        piece = re.split(r"[，。；]", act)[0]
+        times = _TIMES_RE.search(text, m.end(), m.end() + min(len(piece) + 1, 12))
+        try:
+            count = (int(times.group(1)) if times.group(1).isdigit() else cn_to_int(times.group(1))) if times else 1
+        except ValueError:
+            count = 1
+        sent = _sentence(text, m.start())
+        out.append((m.start(), m.end(), count / (k * _FREQUENCY_UNIT_DAYS[m.group(2)]), _bigrams(piece),
+                    _bigrams(re.sub(r"[\d一二两三四五六七八九十百半]+", "", sent)),
+                    times.group(0) if times else "一次"))
     return out
 
 
 def _frequencies(a: str, b: str, article: str) -> list[Difference]:
-    """An act the superior requires at one interval and the clause at another (每年 against 每两年)."""
+    """An act the superior requires at one rate and the clause at another (每年 against 每两年; 至少每季度
+    公开一次 against 每半年不少于一次): paired by the words after the interval, or by the whole sentence
+    where the clause names the act before it (发布频次每半年…)."""
     ib = _intervals(b)
     if not ib:
         return []
     ia_all = _intervals(article) if article != b else ib
+
+    def same_act(x: tuple[int, int, float, set[str], set[str], str],
+                 y: tuple[int, int, float, set[str], set[str], str]) -> float:
+        return max(_jac(x[3], y[3]), _jac(x[4], y[4]) if _jac(x[4], y[4]) >= MIN_FREQUENCY_SENTENCE else 0.0)
+
     out: list[Difference] = []
-    for s, e, days, act in _intervals(a):
-        best = max(ib, key=lambda x: _jac(act, x[3]))
-        if _jac(act, best[3]) < MIN_FREQUENCY_ACT or best[2] == days:
+    for x in _intervals(a):
+        s, e, rate = x[0], x[1], x[2]
+        best = max(ib, key=lambda y: same_act(x, y))
+        if same_act(x, best) < MIN_FREQUENCY_ACT or abs(best[2] - rate) < 1e-9:
             continue
-        if any(x[2] == days and _jac(act, x[3]) >= MIN_FREQUENCY_ACT for x in ia_all):
-            continue  # the superior article sets this interval for that act too
+        if any(abs(y[2] - rate) < 1e-9 and same_act(x, y) >= MIN_FREQUENCY_ACT for y in ia_all):
+            continue  # the superior article sets this rate for that act too
         bs, be = best[0], best[1]
-        verb = "降低" if days > best[2] else "提高"
+        verb = "降低" if rate < best[2] else "提高"
         out.append(Difference(DiffKind.NUMBER, Direction.CHANGED, (s, e), (bs, be), a[s:e], b[bs:be],
-                              f"频次由上位法的{b[bs:be]}一次{verb}为{a[s:e]}一次"))
+                              f"频次由上位法的{b[bs:be]}{best[5]}{verb}为{a[s:e]}{x[5]}"))
     return out
 
 
@@ -1129,6 +1153,22 @@ def _same_value(p: Quantity, q: Quantity) -> bool:
         return False
     roles = {p.bound, q.bound}
     return "eq" in roles or roles <= {"le", "lt"} or roles <= {"ge", "gt"}
+
+
+def _restated_quantities(a: str, b: str, qa: list[Quantity], qb: list[Quantity]) -> set[int]:
+    """Starts of the superior quantities the clause restates: each clause quantity settles the superior
+    quantity of the same value in the most similar words, so a value the superior sets twice (三个月内开工
+    …每次不超过三个月) and the clause restates once leaves the other one open to pairing."""
+    out: set[int] = set()
+    for x in qa:
+        same = [p for p in qb if _same_value(x, p)]
+        if len(same) == 1:
+            out.add(same[0].start)
+        elif same:
+            cx = _context(a, x.start, x.end)
+            free = [p for p in same if p.start not in out] or same
+            out.add(max(free, key=lambda p: _jac(cx, _context(b, p.start, p.end))).start)
+    return out
 
 
 def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[FineRange], fb: list[FineRange],
@@ -1183,12 +1223,13 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
         taken: set[int] = set()
         article_q = quantities(article) if ua and article != b else []
         fine_b_q = {p.start for p in qb if _in_fine(b, p)}
+        restated = _restated_quantities(a, b, qa, qb)
         for q in ua:
             q_fine = _in_fine(a, q)
             qcands = [p for p in qb if _counted(p) == _counted(q) and p.start not in taken
                       and q_fine == (p.start in fine_b_q)
                       and not (q.start in fine_a and p.start in fine_b)  # two fines: compared above
-                      and not any(_same_value(x, p) for x in qa)]
+                      and p.start not in restated]
             if q.start in covered_q and qcands:
                 continue  # compared sentence by sentence above
             if not qcands:

@@ -82,6 +82,10 @@ _APPROVAL = _P["approval_family"]
 _HEDGE = _P["hedged_norm"]
 _GRACE = _P["grace_step"]
 _GRACE_KEPT = _P["grace_kept"]
+_GRADED = _P["graded_step"]
+_GRADED_KEPT = _P["graded_kept"]
+#: Characters at most between a seriousness condition (情节严重的，) and the fine it conditions.
+MAX_GRADED_GAP = 4
 _BY_REFERENCE = _P["by_reference"]
 _WAIVER = _P["step_waiver"]
 _NOTICE = _P["notice_instead"]
@@ -94,6 +98,11 @@ _FINE_WORD = penalties().fine_word  # data/penalties.json
 _CONFISCATE = next(t.keyword for t in penalties().types if t.type.endswith("非法财物") and t.keyword)
 _ADMIN_WORDS = comparison().actors["admin"]
 _MODAL_FILLER = _P["modal_filler"]
+_LOWER_BODY = _P["lower_body"]
+_ENCOURAGED = _P["encouragement"]
+#: Dice overlap of the encouraged act and the act a clause obliges from which they are the same act.
+MIN_ENCOURAGED_ACT = 0.5
+_COERCIVE = _P["coercive_act"]
 
 #: Sentence similarity (sentences.similarity) from which a pair is read for residual differences.
 MIN_PAIR = 0.5
@@ -391,6 +400,28 @@ def dropped_grace(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
                        severity=Severity.MEDIUM)]
 
 
+def dropped_gradation(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A fine the superior imposes only where the circumstances are serious (…；情节严重的，处…罚款) that the
+    clause imposes, in the same amounts, with no such condition in its sentence."""
+    if not _GRADED.search(b):  # (no sentence pair needed: the equal amounts pair the two fines)
+        return []
+    fb = fine_ranges(b)
+    for f in fine_ranges(a):
+        for g in fb:
+            if (f.lo, f.hi) != (g.lo, g.hi):
+                continue
+            cond = next((m for m in _GRADED.finditer(b, max(0, g.start - 16), g.start)
+                         if g.start - m.end() <= MAX_GRADED_GAP), None)
+            lo = max(a.rfind(c, 0, f.start) for c in "。；;\n") + 1
+            if cond is None or _GRADED_KEPT.search(a, lo, f.start):
+                continue
+            name = cond.group(0).rstrip("，,")
+            return [Difference(DiffKind.CONDITION_DROPPED, Direction.STRICTER_ON_CITIZENS, (f.start, f.end),
+                               (cond.start(), cond.start() + len(name)), "", name,
+                               message("compare.graded_dropped", condition=name), severity=Severity.MEDIUM)]
+    return []
+
+
 def _without_piece(b: str, ub: Unit, start: int, end: int) -> str:
     """The superior sentence ``ub`` without the comma piece holding ``b[start:end]``."""
     lo = _piece_start(b, start, ub.start)
@@ -556,6 +587,57 @@ def subjects(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]
                 break
     out.extend(_wider_either(a, b, article, pairs))
     out.extend(_deciding_bodies(a, b, article, pairs))
+    out.extend(widened_powers(a, b, article, pairs))
+    return out
+
+
+def _bodies(text: str, start: int, lo: int) -> list[tuple[int, int, str]]:
+    """The public bodies listed just before a modal verb at ``start`` (所在地县级以上地方人民政府或者乡镇
+    人民政府、街道办事处可以…): (start, end, name) of each, none when a condition (…的) stands there."""
+    ps = _piece_start(text, start, lo)
+    piece = text[ps:start]
+    if not piece or "的" in piece.replace("所在地的", ""):
+        return []
+    out, pos = [], ps
+    for t in re.split(r"(、|以及|和|及|或者|或)", piece):
+        if t and not re.fullmatch(r"、|以及|和|及|或者|或", t):
+            out.append((pos, pos + len(t), t))
+        pos += len(t)
+    return out
+
+
+def widened_powers(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+    """A power the superior gives to a public body (县级以上地方人民政府可以实施隔离措施) that the clause gives
+    to bodies below it or self-governing ones as well (…或者乡镇人民政府、街道办事处可以…): all the superior's
+    bodies kept, some added. An alarm for coercion and sanctions, a note otherwise."""
+    out: list[Difference] = []
+    for ua, ub, _sim in pairs:
+        for bs, be, bw, bc in _modals(b, ub.start, ub.end):
+            if bc != "permit":
+                continue
+            items_b = [t for *_, t in _bodies(b, bs, ub.start)]
+            if not items_b or not all(any(w in t for w in _ADMIN_WORDS) for t in items_b):
+                continue
+            act_b = _MODAL_FILLER.sub("", _object(b, be, ub.end))
+            for s, e, _w, c in _modals(a, ua.start, ua.end):
+                if c != "permit" or _contained(_grams(_MODAL_FILLER.sub("", _object(a, e, ua.end))[:14]),
+                                               _grams(act_b[:14])) < 0.4:
+                    continue
+                items_a = _bodies(a, s, ua.start)
+                norm = [re.sub(r"^(?:本市|本省|所在地的?|当地)", "", t).replace("的", "") for *_, t in items_a]
+                kept = all(any(re.sub(r"^(?:所在地的?|当地)", "", t).replace("的", "") in x for x in norm)
+                           for t in items_b)
+                added = [t for (_, _, t) in items_a if _LOWER_BODY.search(t) and t not in article
+                         and not any(t in x for x in items_b)]
+                if kept and added:
+                    sev = Severity.MEDIUM if _COERCIVE.search(act_b) else Severity.LOW
+                    out.append(Difference(DiffKind.SUBJECT, Direction.MORE_POWER_FOR_ADMINISTRATION,
+                                          (items_a[0][0], items_a[-1][1]), (bs, be), "、".join(t for *_, t in items_a),
+                                          "、".join(items_b),
+                                          message("compare.power_widened", superior="、".join(items_b), modal=bw,
+                                                  act=re.split(r"[，,。；;]", act_b)[0][:10], added="、".join(added)),
+                                          severity=sev))
+                    return out
     return out
 
 
@@ -709,6 +791,42 @@ def _fee_topic(text: str) -> set[str]:
     return {w[i:i + 2] for i in range(len(w) - 1) if " " not in w[i:i + 2]}
 
 
+def _dice(x: frozenset[str] | set[str], y: frozenset[str] | set[str]) -> float:
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+def _rest_of_sentence(text: str, end: int) -> str:
+    stop = re.search(r"[。；;\n]", text[end:])
+    return text[end:end + stop.start()] if stop else text[end:]
+
+
+def encouraged_duties(a: str, b: str, article: str) -> list[Difference]:
+    """An act the superior only encourages (鼓励企业为…职工办理意外伤害保险) that the clause makes a duty of
+    the one encouraged (…应当为…职工投保意外伤害保险). A note, not an alarm: a local regulation may add a
+    duty on a local matter where the law leaves it open, a government rule needs a basis (立法法 第九十三条);
+    of the first eight on real DLC regulations (seeds 28657, 46368) none was clearly a conflict."""
+    if not _ENCOURAGED.search(b):
+        return []
+    duties = [_grams(_MODAL_FILLER.sub("", _rest_of_sentence(article, e)))
+              for _, e, _, c in _modals(article, 0, len(article)) if c == "oblige"]
+    for m in _ENCOURAGED.finditer(b):
+        act_b = _grams(_rest_of_sentence(b, m.end()))
+        for s, e, w, c in _modals(a, 0, len(a)):
+            if c != "oblige" or actor(a, s) == "admin" or _ENCOURAGED.search(_rest_of_sentence(a, e)):
+                continue
+            act_a = _grams(_MODAL_FILLER.sub("", _rest_of_sentence(a, e)))
+            if not act_a or not act_b or _dice(act_a, act_b) < MIN_ENCOURAGED_ACT:
+                continue
+            if any(_dice(act_a, x) >= MIN_ENCOURAGED_ACT for x in duties):
+                continue  # the superior article makes it a duty too, for some (高危行业…应当投保; 国家鼓励其他…投保)
+            said_b = m.group(0) + re.split(r"[，,]", _rest_of_sentence(b, m.end()))[0][:16]
+            said_a = w + re.split(r"[，,]", _rest_of_sentence(a, e))[0][:16]
+            return [Difference(DiffKind.MODALITY, Direction.STRICTER_ON_CITIZENS, (s, e), m.span(), w, m.group(0),
+                               message("compare.encouraged_duty", superior=said_b, clause=said_a),
+                               severity=Severity.LOW)]
+    return []
+
+
 def charged_fees(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
     """A fee the superior sentence forbids (考核不得收费, 不得向当事人收取费用) that the paired clause sentence
     charges (考核费用按照…标准收取, 费用由当事人承担)."""
@@ -778,12 +896,13 @@ def residual_differences(a: str, b: str, article: str, *, found: frozenset[DiffK
     out: list[Difference] = []
     if DiffKind.MODALITY not in found:
         out += lost_prohibitions(a, b, pairs) or charged_fees(a, b, pairs) or removed_discretion(a, b) \
-            or hedged_norms(a, b, steps)
+            or hedged_norms(a, b, steps) or encouraged_duties(a, b, article)
     if DiffKind.EXCEPTION_ADDED not in found:
         out += added_exceptions(a, b, article, pairs)
     if DiffKind.CONDITION_DROPPED not in found:
         dropped = dropped_conditions(a, b, pairs)
-        out += dropped or dropped_grace(a, b, pairs) or changed_steps(a, b, steps) or dropped_steps(a, b, pairs)
+        out += dropped or dropped_grace(a, b, pairs) or dropped_gradation(a, b, pairs) \
+            or changed_steps(a, b, steps) or dropped_steps(a, b, pairs)
     if DiffKind.LIST not in found:
         out += dropped_recipients(a, b, pairs)
     if DiffKind.CONDITION_ADDED not in found:
