@@ -73,6 +73,11 @@ FOUND = [
 
 # (case, clause, superior): nothing a reviewer would raise
 NOTHING = [
+    ("fines for units and individuals named in the other order, each inside the superior's",
+     "违反本办法规定，在示范区内从事示范建设活动，未经审核的，责令停止建设，对单位处三十万元以上五十万元以下罚款，"
+     "对个人处三万元以上五万元以下罚款。",
+     "违反本条例规定，在示范区内从事示范建设活动，未经审核的，责令停止建设，对个人处2万元以上5万元以下的罚款，"
+     "对单位处20万元以上50万元以下的罚款。"),
     ("twice a year is every half year",
      "示范单位应当每年组织两次示范设备安全检查。",
      "示范单位应当每半年组织一次示范设备安全检查。"),

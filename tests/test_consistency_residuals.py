@@ -141,6 +141,12 @@ FOUND = [
 
 # (case, clause, superior): nothing to report
 NOTHING = [
+    ("charging a fee named as the conduct an item lists",
+     "示范中介机构向求职人员收取示范费用的；",
+     "示范中介机构不得向求职人员收取示范费用。"),
+    ("costs a fund pays are no fee charged",
+     "市医疗保障部门应当将示范病患者的诊疗费用纳入基本医疗保险支付范围。",
+     "卫生行政部门应当为示范病患者免费提供基本公共卫生服务。示范病患者的诊疗费用由基本医疗保险基金支付。"),
     ("the serious-case condition kept in other words",
      "擅自移动示范界桩，造成严重后果的，处五千元以上五万元以下罚款。",
      "擅自移动示范界桩的，责令恢复原状；情节严重的，处五千元以上五万元以下的罚款。"),

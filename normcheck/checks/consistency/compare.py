@@ -484,6 +484,15 @@ def compare(clause_text: str, superior_text: str, *, paraphrase: bool = False,
         if closest is not g and _sim(ca, _conduct(b, closest.start)) > _sim(ca, cb) + MIN_CLOSER_CONDUCT:
             g, cb = closest, _conduct(b, closest.start)  # the characters aligned with another paragraph's fine;
             # the conduct says which fine the clause restates (未取得许可证从事经营的 against 不按照许可证的规定经营的)
+        who = _fine_subject(a, f.start)
+        if who and _fine_subject(b, g.start) not in (who, ""):
+            # the same sentence naming its subjects in another order (对单位处…，对个人处… against 对个人处…，
+            # 对单位处…): the clause's fine for units is the superior's fine for units
+            by_who = [x for x in fb if x.category == f.category and _fine_subject(b, x.start) == who]
+            if not by_who:
+                continue
+            g = max(by_who, key=lambda x: _sim(ca, _conduct(b, x.start)))
+            cb = _conduct(b, g.start)
         if (f.lo, f.hi) == (g.lo, g.hi):
             continue
         if (min(len(ca), len(cb)) >= 6 and _sim(ca, cb) < 0.5) or _other_lists(a, f, b, g, article_text or b):
@@ -1350,6 +1359,8 @@ def severity_of(d: Difference) -> Severity:
 
 
 def _modal_direction(sup: str, cl: str, who: str) -> Direction:
+    """Who is worse off when the superior's kind of norm ``sup`` becomes ``cl``; ``who``: whom the superior
+    sentence binds."""
     strength = {"permit": 0, "oblige": 1, "prohibit": 1}
     if sup == "prohibit" and cl == "permit":
         return Direction.LOOSER_ON_CITIZENS if who != "admin" else Direction.MORE_POWER_FOR_ADMINISTRATION

@@ -100,6 +100,7 @@ _ADMIN_WORDS = comparison().actors["admin"]
 _MODAL_FILLER = _P["modal_filler"]
 _LOWER_BODY = _P["lower_body"]
 _ENCOURAGED = _P["encouragement"]
+_FEE_BY_FUND = _P["fee_paid_by_fund"]
 #: Dice overlap of the encouraged act and the act a clause obliges from which they are the same act.
 MIN_ENCOURAGED_ACT = 0.5
 _COERCIVE = _P["coercive_act"]
@@ -847,8 +848,8 @@ def charged_fees(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[
         if ban is None or _FEE_BAN.search(ua.text):
             continue
         charged = _FEE_CHARGED.search(ua.text)
-        if charged is None:
-            continue
+        if charged is None or _FEE_BY_FUND.search(ua.text) or ua.text.rstrip("；;。，, ").endswith("的"):
+            continue  # paid by a fund, or charging named as the conduct a rule deals with (…收取费用的；)
         out.append(Difference(DiffKind.MODALITY, Direction.STRICTER_ON_CITIZENS,
                               (ua.start + charged.start(), ua.start + charged.end()),
                               (ub.start + ban.start(), ub.start + ban.end()), charged.group(0), ban.group(0),
