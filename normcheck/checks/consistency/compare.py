@@ -10,10 +10,12 @@ exception or a condition was clearly added or dropped in otherwise shared wordin
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from enum import Enum
 from itertools import pairwise
+from typing import NamedTuple
 
 from normcheck.checks.consistency.sentences import Unit, items_text, pair_units, wording
 from normcheck.checks.consistency.sentences import conduct as clause_conduct
@@ -826,7 +828,7 @@ def _norm_modal(text: str, start: int) -> bool:
     return not _MODAL_OBJECT_RE.search(text[max(0, start - 3):start])
 
 
-def _dice(x: set[str], y: set[str]) -> float:
+def _dice(x: AbstractSet[str], y: AbstractSet[str]) -> float:
     return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
 
 
@@ -1095,29 +1097,40 @@ MIN_FREQUENCY_SENTENCE = 0.4
 _TIMES_RE = re.compile(r"([一二两三四五六七八九十\d]+)次")
 
 
-def _intervals(text: str) -> list[tuple[int, int, float, set[str], set[str], str]]:
-    """(start, end, times per day, bigrams of the act, bigrams of the sentence without its numbers, the
-    count as written) of each 每N年/每年/每半年/每季度 in ``text``; the count is the 一次/两次 after it (一次 when
-    none)."""
+class _Interval(NamedTuple):
+    """One 每N年/每年/每半年/每季度 of a text and what it governs."""
+
+    start: int
+    end: int
+    rate: float  # times per day
+    act: set[str]  # bigrams of the words after the interval
+    sentence: set[str]  # bigrams of its sentence, numbers left out
+    said: str  # the count as written (一次 when none)
+
+
+def _intervals(text: str) -> list[_Interval]:
+    """Each 每N年/每年/每半年/每季度 in ``text``; the count is the 一次/两次 after it (one when none)."""
     out = []
     for m in _FREQUENCY_RE.finditer(text):
         n = m.group(1)
-        try:
-            k = 0.5 if n == "半" else cn_to_int(n) if n and not n.isdigit() else int(n or 1)
-        except ValueError:
+        k = 0.5 if n == "半" else _parse_num(n) if n else 1.0
+        if k is None:
             continue
-        act = text[m.end():m.end() + 14]
-        piece = re.split(r"[，。；]", act)[0]
+        piece = re.split(r"[，。；]", text[m.end():m.end() + 14])[0]
         times = _TIMES_RE.search(text, m.end(), m.end() + min(len(piece) + 1, 12))
-        try:
-            count = (int(times.group(1)) if times.group(1).isdigit() else cn_to_int(times.group(1))) if times else 1
-        except ValueError:
-            count = 1
+        count = (_parse_num(times.group(1)) or 1.0) if times else 1.0
         sent = _sentence(text, m.start())
-        out.append((m.start(), m.end(), count / (k * _FREQUENCY_UNIT_DAYS[m.group(2)]), _bigrams(piece),
-                    _bigrams(re.sub(r"[\d一二两三四五六七八九十百半]+", "", sent)),
-                    times.group(0) if times else "一次"))
+        out.append(_Interval(m.start(), m.end(), count / (k * _FREQUENCY_UNIT_DAYS[m.group(2)]), _bigrams(piece),
+                             _bigrams(re.sub(r"[\d一二两三四五六七八九十百半]+", "", sent)),
+                             times.group(0) if times else "一次"))
     return out
+
+
+def _same_act(x: _Interval, y: _Interval) -> float:
+    """How alike the acts of two intervals read: the words after them, or their whole sentences from
+    MIN_FREQUENCY_SENTENCE on."""
+    whole = _jac(x.sentence, y.sentence)
+    return max(_jac(x.act, y.act), whole if whole >= MIN_FREQUENCY_SENTENCE else 0.0)
 
 
 def _frequencies(a: str, b: str, article: str) -> list[Difference]:
@@ -1128,23 +1141,17 @@ def _frequencies(a: str, b: str, article: str) -> list[Difference]:
     if not ib:
         return []
     ia_all = _intervals(article) if article != b else ib
-
-    def same_act(x: tuple[int, int, float, set[str], set[str], str],
-                 y: tuple[int, int, float, set[str], set[str], str]) -> float:
-        return max(_jac(x[3], y[3]), _jac(x[4], y[4]) if _jac(x[4], y[4]) >= MIN_FREQUENCY_SENTENCE else 0.0)
-
     out: list[Difference] = []
     for x in _intervals(a):
-        s, e, rate = x[0], x[1], x[2]
-        best = max(ib, key=lambda y: same_act(x, y))
-        if same_act(x, best) < MIN_FREQUENCY_ACT or abs(best[2] - rate) < 1e-9:
+        best = max(ib, key=lambda y: _same_act(x, y))
+        if _same_act(x, best) < MIN_FREQUENCY_ACT or abs(best.rate - x.rate) < 1e-9:
             continue
-        if any(abs(y[2] - rate) < 1e-9 and same_act(x, y) >= MIN_FREQUENCY_ACT for y in ia_all):
+        if any(abs(y.rate - x.rate) < 1e-9 and _same_act(x, y) >= MIN_FREQUENCY_ACT for y in ia_all):
             continue  # the superior article sets this rate for that act too
-        bs, be = best[0], best[1]
-        verb = "降低" if rate < best[2] else "提高"
-        out.append(Difference(DiffKind.NUMBER, Direction.CHANGED, (s, e), (bs, be), a[s:e], b[bs:be],
-                              f"频次由上位法的{b[bs:be]}{best[5]}{verb}为{a[s:e]}{x[5]}"))
+        verb = "降低" if x.rate < best.rate else "提高"
+        sup, mine = b[best.start:best.end], a[x.start:x.end]
+        out.append(Difference(DiffKind.NUMBER, Direction.CHANGED, (x.start, x.end), (best.start, best.end), mine, sup,
+                              f"频次由上位法的{sup}{best.said}{verb}为{mine}{x.said}"))
     return out
 
 
@@ -1232,7 +1239,7 @@ def _loose(a: str, b: str, qa: list[Quantity], qb: list[Quantity], fa: list[Fine
         taken: set[int] = set()
         article_q = quantities(article) if ua and article != b else []
         fine_b_q = {p.start for p in qb if _in_fine(b, p)}
-        restated = _restated_quantities(a, b, qa, qb)
+        restated = _restated_quantities(a, b, qa, qb) if ua else set()
         for q in ua:
             q_fine = _in_fine(a, q)
             qcands = [p for p in qb if _counted(p) == _counted(q) and p.start not in taken

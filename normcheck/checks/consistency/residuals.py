@@ -31,6 +31,7 @@ from normcheck.checks.consistency.compare import (
     Difference,
     DiffKind,
     Direction,
+    _dice,
     actor,
     char_bigrams,
     fine_ranges,
@@ -100,10 +101,10 @@ _ADMIN_WORDS = comparison().actors["admin"]
 _MODAL_FILLER = _P["modal_filler"]
 _LOWER_BODY = _P["lower_body"]
 _ENCOURAGED = _P["encouragement"]
+_COERCIVE = _P["coercive_act"]
 _FEE_BY_FUND = _P["fee_paid_by_fund"]
 #: Dice overlap of the encouraged act and the act a clause obliges from which they are the same act.
 MIN_ENCOURAGED_ACT = 0.5
-_COERCIVE = _P["coercive_act"]
 
 #: Sentence similarity (sentences.similarity) from which a pair is read for residual differences.
 MIN_PAIR = 0.5
@@ -401,10 +402,10 @@ def dropped_grace(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list
                        severity=Severity.MEDIUM)]
 
 
-def dropped_gradation(a: str, b: str, pairs: list[tuple[Unit, Unit, float]]) -> list[Difference]:
+def dropped_gradation(a: str, b: str) -> list[Difference]:
     """A fine the superior imposes only where the circumstances are serious (…；情节严重的，处…罚款) that the
     clause imposes, in the same amounts, with no such condition in its sentence."""
-    if not _GRADED.search(b):  # (no sentence pair needed: the equal amounts pair the two fines)
+    if not _GRADED.search(b):  # (no sentence pair: the equal amounts pair the two fines)
         return []
     fb = fine_ranges(b)
     for f in fine_ranges(a):
@@ -592,6 +593,9 @@ def subjects(a: str, b: str, article: str, pairs: list[tuple[Unit, Unit, float]]
     return out
 
 
+_BODY_LINK = re.compile(r"(、|以及|和|及|或者|或)")  # (captured: split keeps the links, so offsets add up)
+
+
 def _bodies(text: str, start: int, lo: int) -> list[tuple[int, int, str]]:
     """The public bodies listed just before a modal verb at ``start`` (所在地县级以上地方人民政府或者乡镇
     人民政府、街道办事处可以…): (start, end, name) of each, none when a condition (…的) stands there."""
@@ -600,8 +604,8 @@ def _bodies(text: str, start: int, lo: int) -> list[tuple[int, int, str]]:
     if not piece or "的" in piece.replace("所在地的", ""):
         return []
     out, pos = [], ps
-    for t in re.split(r"(、|以及|和|及|或者|或)", piece):
-        if t and not re.fullmatch(r"、|以及|和|及|或者|或", t):
+    for t in _BODY_LINK.split(piece):
+        if t and not _BODY_LINK.fullmatch(t):
             out.append((pos, pos + len(t), t))
         pos += len(t)
     return out
@@ -792,10 +796,6 @@ def _fee_topic(text: str) -> set[str]:
     return {w[i:i + 2] for i in range(len(w) - 1) if " " not in w[i:i + 2]}
 
 
-def _dice(x: frozenset[str] | set[str], y: frozenset[str] | set[str]) -> float:
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
-
-
 def _rest_of_sentence(text: str, end: int) -> str:
     stop = re.search(r"[。；;\n]", text[end:])
     return text[end:end + stop.start()] if stop else text[end:]
@@ -811,17 +811,21 @@ def encouraged_duties(a: str, b: str, article: str) -> list[Difference]:
     duties = [_grams(_MODAL_FILLER.sub("", _rest_of_sentence(article, e)))
               for _, e, _, c in _modals(article, 0, len(article)) if c == "oblige"]
     for m in _ENCOURAGED.finditer(b):
-        act_b = _grams(_rest_of_sentence(b, m.end()))
+        rest_b = _rest_of_sentence(b, m.end())
+        act_b = _grams(rest_b)
         for s, e, w, c in _modals(a, 0, len(a)):
-            if c != "oblige" or actor(a, s) == "admin" or _ENCOURAGED.search(_rest_of_sentence(a, e)):
+            if c != "oblige" or actor(a, s) == "admin":
                 continue
-            act_a = _grams(_MODAL_FILLER.sub("", _rest_of_sentence(a, e)))
+            rest_a = _rest_of_sentence(a, e)
+            if _ENCOURAGED.search(rest_a):
+                continue
+            act_a = _grams(_MODAL_FILLER.sub("", rest_a))
             if not act_a or not act_b or _dice(act_a, act_b) < MIN_ENCOURAGED_ACT:
                 continue
             if any(_dice(act_a, x) >= MIN_ENCOURAGED_ACT for x in duties):
                 continue  # the superior article makes it a duty too, for some (高危行业…应当投保; 国家鼓励其他…投保)
-            said_b = m.group(0) + re.split(r"[，,]", _rest_of_sentence(b, m.end()))[0][:16]
-            said_a = w + re.split(r"[，,]", _rest_of_sentence(a, e))[0][:16]
+            said_b = m.group(0) + re.split(r"[，,]", rest_b)[0][:16]
+            said_a = w + re.split(r"[，,]", rest_a)[0][:16]
             return [Difference(DiffKind.MODALITY, Direction.STRICTER_ON_CITIZENS, (s, e), m.span(), w, m.group(0),
                                message("compare.encouraged_duty", superior=said_b, clause=said_a),
                                severity=Severity.LOW)]
@@ -902,7 +906,7 @@ def residual_differences(a: str, b: str, article: str, *, found: frozenset[DiffK
         out += added_exceptions(a, b, article, pairs)
     if DiffKind.CONDITION_DROPPED not in found:
         dropped = dropped_conditions(a, b, pairs)
-        out += dropped or dropped_grace(a, b, pairs) or dropped_gradation(a, b, pairs) \
+        out += dropped or dropped_grace(a, b, pairs) or dropped_gradation(a, b) \
             or changed_steps(a, b, steps) or dropped_steps(a, b, pairs)
     if DiffKind.LIST not in found:
         out += dropped_recipients(a, b, pairs)
